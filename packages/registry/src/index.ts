@@ -1,0 +1,63 @@
+// biome-ignore-all lint/complexity/noBannedTypes: the empty interfaces below are filled by plugins through declaration merging
+/**
+ * @recurrent/registry — the plugin contract of recurrent.
+ *
+ * Cells, optimizers, schedules, datasets, tokenizers, losses, initializers and
+ * backends are all entries in one registry, added by plugins through
+ * `registry.use(plugin)`, looked up by kind and name, and configured through
+ * a zod schema that validates, fills defaults and types the factory.
+ */
+export { z } from "zod";
+export type {
+  ConfigInput,
+  ConfigOutput,
+  ConfigSchema,
+  Entry,
+  EntrySpec,
+  EntryValue,
+} from "./entry.js";
+export { defineEntry } from "./entry.js";
+export type { ConfigProblem, RegistryErrorCode } from "./errors.js";
+export { ConfigError, RegistryError } from "./errors.js";
+export type { KindInfo } from "./kinds.js";
+export { builtInKinds } from "./kinds.js";
+export type { OptionInfo } from "./options.js";
+export { describeOptions } from "./options.js";
+export type { Plugin, PluginSpec } from "./plugin.js";
+export { definePlugin } from "./plugin.js";
+export type { ConfigInputFor, ConfigRequest, EntryFor, KindName, NameOf } from "./registry.js";
+export { createRegistry, Registry } from "./registry.js";
+export { closestName } from "./suggest.js";
+
+/*
+ * Typed entries, filled in by plugins. A plugin that ships a cell named
+ * "acme/peephole-lstm" writes
+ *
+ *     declare module "@recurrent/registry" {
+ *       interface CellTypes { "acme/peephole-lstm": typeof peepholeLstm }
+ *     }
+ *
+ * and `registry.create("cell", "acme/peephole-lstm", { hidden: 8 })` then
+ * checks the config against that entry's schema at compile time and returns
+ * what its factory returns.
+ */
+export type CellTypes = {};
+export type OptimizerTypes = {};
+export type ScheduleTypes = {};
+export type DatasetTypes = {};
+export type TokenizerTypes = {};
+export type LossTypes = {};
+export type InitializerTypes = {};
+export type BackendTypes = {};
+
+/** Kind name → the interface holding that kind's typed entries. Open: a plugin adds kinds here. */
+export interface KindMap {
+  cell: CellTypes;
+  optimizer: OptimizerTypes;
+  schedule: ScheduleTypes;
+  dataset: DatasetTypes;
+  tokenizer: TokenizerTypes;
+  loss: LossTypes;
+  initializer: InitializerTypes;
+  backend: BackendTypes;
+}

@@ -1,0 +1,248 @@
+/**
+ * The registry: kinds → names → entries. Lookups fail loudly and helpfully
+ * (the closest name, then everything registered); registration fails on any
+ * clash, naming both plugins, and is all-or-nothing per plugin.
+ */
+import type { z } from "zod";
+import { parseConfig } from "./config.js";
+import type { ConfigOutput, ConfigSchema, Entry, EntryValue } from "./entry.js";
+import { ConfigError, type ConfigProblem, RegistryError } from "./errors.js";
+import type { KindMap } from "./index.js";
+import { builtInKinds, type KindInfo } from "./kinds.js";
+import type { Plugin } from "./plugin.js";
+import { closestName } from "./suggest.js";
+
+/** A kind name: the built-in ones autocomplete, any other string is allowed. */
+export type KindName = keyof KindMap | (string & {});
+
+/** The typed entry for `kind`/`name` when a plugin declared it, else a generic entry. */
+export type EntryFor<TKind extends string, TName extends string> = TKind extends keyof KindMap
+  ? TName extends keyof KindMap[TKind]
+    ? KindMap[TKind][TName]
+    : Entry<TKind>
+  : Entry<TKind>;
+
+/** Names declared (by augmentation) for a kind, plus any string. */
+export type NameOf<TKind extends string> = TKind extends keyof KindMap
+  ? (keyof KindMap[TKind] & string) | (string & {})
+  : string;
+
+/** One config section to check: which entry, its raw config, and where it sits in the file. */
+export interface ConfigRequest {
+  readonly kind: string;
+  readonly name: string;
+  readonly config?: unknown;
+  /** Prefix for problem paths, e.g. `"optimizer"`. */
+  readonly path?: string;
+}
+
+const namePattern = /^[a-z0-9@][a-z0-9._/-]*$/i;
+
+interface Registered {
+  readonly entry: Entry;
+  readonly plugin: string;
+}
+
+export class Registry {
+  private readonly kindInfo = new Map<string, KindInfo & { plugin: string }>();
+  private readonly entries = new Map<string, Map<string, Registered>>();
+  private readonly plugins = new Map<string, Plugin>();
+
+  constructor() {
+    for (const kind of builtInKinds) this.addKind(kind, "@recurrent/registry");
+  }
+
+  /** Register every kind and entry of `plugin`, or none of them if anything clashes. */
+  use(plugin: Plugin): this {
+    const previous = this.plugins.get(plugin.name);
+    if (previous === plugin) return this;
+    if (previous !== undefined) {
+      throw new RegistryError(
+        "INVALID_PLUGIN",
+        `plugin "${plugin.name}" is already registered by a different plugin object; give each plugin a unique name`,
+      );
+    }
+    this.validatePlugin(plugin);
+    for (const kind of plugin.kinds) this.addKind(kind, plugin.name);
+    for (const entry of plugin.entries) {
+      this.entriesOf(entry.kind).set(entry.name, { entry, plugin: plugin.name });
+    }
+    this.plugins.set(plugin.name, plugin);
+    return this;
+  }
+
+  /** Every kind, built-in and plugin-added, in registration order. */
+  kinds(): KindInfo[] {
+    return [...this.kindInfo.values()].map(({ name, description }) => ({ name, description }));
+  }
+
+  /** Names of the plugins in use, in order. */
+  pluginNames(): string[] {
+    return [...this.plugins.keys()];
+  }
+
+  has(kind: string, name: string): boolean {
+    return this.entries.get(kind)?.has(name) ?? false;
+  }
+
+  /** The entries of a kind, sorted by name. */
+  list(kind: KindName): Entry[] {
+    this.requireKind(kind);
+    return [...this.entriesOf(kind).values()]
+      .map((r) => r.entry)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The entry `kind`/`name`; throws with the closest name and everything registered. */
+  get<TKind extends KindName, TName extends NameOf<TKind>>(
+    kind: TKind,
+    name: TName,
+  ): EntryFor<TKind, TName> {
+    return this.lookup(kind, name).entry as EntryFor<TKind, TName>;
+  }
+
+  /** The plugin that registered `kind`/`name`. */
+  pluginOf(kind: KindName, name: string): string {
+    return this.lookup(kind, name).plugin;
+  }
+
+  /** Validate a raw config against the entry's schema and fill defaults; throws listing every problem. */
+  parse<TKind extends KindName, TName extends NameOf<TKind>>(
+    kind: TKind,
+    name: TName,
+    raw?: ConfigInputFor<TKind, TName>,
+  ): ConfigOutput<EntryFor<TKind, TName>> {
+    const entry = this.lookup(kind, name).entry;
+    const result = parseConfig(entry.schema, raw);
+    if (!result.ok) throw new ConfigError(result.problems, `invalid config for ${kind} "${name}"`);
+    return result.value as ConfigOutput<EntryFor<TKind, TName>>;
+  }
+
+  /** Validate the config, then call the entry's factory with it. */
+  create<TKind extends KindName, TName extends NameOf<TKind>>(
+    kind: TKind,
+    name: TName,
+    raw?: ConfigInputFor<TKind, TName>,
+  ): EntryValue<EntryFor<TKind, TName>> {
+    const config = this.parse(kind, name, raw);
+    const entry = this.lookup(kind, name).entry;
+    return entry.create(config as Record<string, unknown>) as EntryValue<EntryFor<TKind, TName>>;
+  }
+
+  /**
+   * Check many config sections at once and return every problem, unknown
+   * names included, so a whole config file can fail before training with one
+   * complete list. Returns [] when all is well.
+   */
+  check(requests: readonly ConfigRequest[]): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const request of requests) {
+      const where = request.path ?? request.kind;
+      let entry: Entry;
+      try {
+        entry = this.lookup(request.kind, request.name).entry;
+      } catch (error) {
+        problems.push({ path: where, message: (error as Error).message });
+        continue;
+      }
+      const result = parseConfig(entry.schema, request.config, where);
+      if (!result.ok) problems.push(...result.problems);
+    }
+    return problems;
+  }
+
+  private lookup(kind: string, name: string): Registered {
+    this.requireKind(kind);
+    const found = this.entriesOf(kind).get(name);
+    if (found !== undefined) return found;
+    const names = [...this.entriesOf(kind).keys()].sort();
+    const near = closestName(name, names);
+    const hint = near === undefined ? ";" : `; did you mean "${near}"?`;
+    const known =
+      names.length === 0 ? `no ${kind} is registered` : `registered: ${names.join(", ")}`;
+    throw new RegistryError("UNKNOWN_ENTRY", `unknown ${kind} "${name}"${hint} ${known}`);
+  }
+
+  private requireKind(kind: string): void {
+    if (this.kindInfo.has(kind)) return;
+    const kinds = [...this.kindInfo.keys()];
+    const near = closestName(kind, kinds);
+    const hint = near === undefined ? ";" : `; did you mean "${near}"?`;
+    throw new RegistryError(
+      "UNKNOWN_KIND",
+      `unknown kind "${kind}"${hint} kinds: ${kinds.join(", ")}`,
+    );
+  }
+
+  private addKind(kind: KindInfo, plugin: string): void {
+    this.kindInfo.set(kind.name, { ...kind, plugin });
+    if (!this.entries.has(kind.name)) this.entries.set(kind.name, new Map());
+  }
+
+  private entriesOf(kind: string): Map<string, Registered> {
+    return this.entries.get(kind) as Map<string, Registered>;
+  }
+
+  /** Check everything a plugin would add before adding any of it. */
+  private validatePlugin(plugin: Plugin): void {
+    const problems: string[] = [];
+    const newKinds = new Set<string>();
+    for (const kind of plugin.kinds) {
+      const existing = this.kindInfo.get(kind.name);
+      if (existing !== undefined) {
+        problems.push(
+          `kind "${kind.name}" is already defined by plugin "${existing.plugin}", and again by plugin "${plugin.name}"`,
+        );
+      }
+      newKinds.add(kind.name);
+    }
+    const seen = new Map<string, string>();
+    for (const entry of plugin.entries) {
+      const key = `${entry.kind}\u0000${entry.name}`;
+      if (!namePattern.test(entry.name)) {
+        problems.push(
+          `${entry.kind} name "${entry.name}" must be letters, digits and . _ / - (e.g. "acme/peephole-lstm")`,
+        );
+      }
+      if (!this.kindInfo.has(entry.kind) && !newKinds.has(entry.kind)) {
+        const near = closestName(entry.kind, [...this.kindInfo.keys(), ...newKinds]);
+        const hint = near === undefined ? "" : `; did you mean "${near}"?`;
+        problems.push(
+          `${entry.kind} "${entry.name}" has unknown kind "${entry.kind}"${hint} (a plugin adds a kind with \`kinds: [{ name, description }]\`)`,
+        );
+        continue;
+      }
+      const existing = this.entries.get(entry.kind)?.get(entry.name);
+      if (existing !== undefined) {
+        problems.push(
+          `duplicate ${entry.kind} "${entry.name}": registered by plugin "${existing.plugin}", and again by plugin "${plugin.name}"`,
+        );
+      } else if (seen.has(key)) {
+        problems.push(
+          `duplicate ${entry.kind} "${entry.name}": listed twice in plugin "${plugin.name}"`,
+        );
+      }
+      seen.set(key, plugin.name);
+    }
+    if (problems.length === 0) return;
+    const code = problems.every((p) => p.startsWith("duplicate"))
+      ? "DUPLICATE_ENTRY"
+      : "INVALID_PLUGIN";
+    const message =
+      problems.length === 1
+        ? (problems[0] as string)
+        : `plugin "${plugin.name}" cannot be registered:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+    throw new RegistryError(code, message);
+  }
+}
+
+/** The raw config accepted by the entry `kind`/`name` (typed when the entry is declared). */
+export type ConfigInputFor<TKind extends string, TName extends string> =
+  EntryFor<TKind, TName> extends Entry<string, string, infer S extends ConfigSchema, unknown>
+    ? z.input<S>
+    : Record<string, unknown>;
+
+/** A fresh registry holding only the built-in kinds; add entries with `use(plugin)`. */
+export function createRegistry(): Registry {
+  return new Registry();
+}
