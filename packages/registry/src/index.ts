@@ -1,4 +1,4 @@
-// biome-ignore-all lint/complexity/noBannedTypes: the empty interfaces below are filled by plugins through declaration merging
+// biome-ignore-all lint/suspicious/noEmptyInterface: the empty interfaces below are filled by plugins through declaration merging
 /**
  * @recurrent/registry — the plugin contract of recurrent.
  *
@@ -41,14 +41,14 @@ export { closestName } from "./suggest.js";
  * checks the config against that entry's schema at compile time and returns
  * what its factory returns.
  */
-export type CellTypes = {};
-export type OptimizerTypes = {};
-export type ScheduleTypes = {};
-export type DatasetTypes = {};
-export type TokenizerTypes = {};
-export type LossTypes = {};
-export type InitializerTypes = {};
-export type BackendTypes = {};
+export interface CellTypes {}
+export interface OptimizerTypes {}
+export interface ScheduleTypes {}
+export interface DatasetTypes {}
+export interface TokenizerTypes {}
+export interface LossTypes {}
+export interface InitializerTypes {}
+export interface BackendTypes {}
 
 /** Kind name → the interface holding that kind's typed entries. Open: a plugin adds kinds here. */
 export interface KindMap {
