@@ -1,0 +1,174 @@
+/**
+ * The kernel interface every backend implements, and the choice of backend
+ * for the process.
+ *
+ * A backend allocates storage and may provide any subset of the kernels; an
+ * op asks the active backend first and falls back to the plain TypeScript
+ * (`js`) kernels, which work on any host-memory storage. So a new backend can
+ * start with `alloc` and one fast kernel, and grow from there.
+ *
+ * Backends are also registry entries (kind `backend`, see `backendPlugin`),
+ * so a third party adds one the same way it adds a cell.
+ */
+import type { DType } from "./dtype.js";
+import { TensorError } from "./errors.js";
+import type { Shape } from "./shape.js";
+import type { Storage } from "./storage.js";
+
+/** What a kernel needs to read a tensor: its storage and how to walk it. */
+export interface View {
+  readonly storage: Storage;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly strides: Shape;
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg"
+  | "abs"
+  | "sign"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "rsqrt"
+  | "square"
+  | "reciprocal"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "sin"
+  | "cos"
+  | "floor"
+  | "ceil"
+  | "round";
+
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "equal"
+  | "notEqual"
+  | "less"
+  | "lessEqual"
+  | "greater"
+  | "greaterEqual";
+
+export type ReduceOp = "sum" | "max" | "min" | "prod";
+
+/** A (batched) matrix product; operands are read transposed in place when asked. */
+export interface MatMulSpec {
+  /** Leading batch shape of the output (may be []). */
+  readonly batchShape: Shape;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+  /** Element strides between consecutive batch matrices of a, b (0 = broadcast). */
+  readonly batchStridesA: Shape;
+  readonly batchStridesB: Shape;
+}
+
+/** Kernels write into `out`, a contiguous storage the op allocated with the output's shape. */
+export interface Kernels {
+  fill(out: Storage, value: number): void;
+  /** Copy a strided view into contiguous `out`, converting dtype if they differ. */
+  copy(x: View, out: Storage): void;
+  /** Copy a strided view into a strided window `dst` of the same shape. */
+  copyInto(x: View, dst: View): void;
+  unary(op: UnaryOp, x: View, out: Storage): void;
+  binary(op: BinaryOp, a: View, b: View, outShape: Shape, out: Storage): void;
+  where(condition: View, a: View, b: View, outShape: Shape, out: Storage): void;
+  clip(x: View, min: number, max: number, out: Storage): void;
+  /** Reduce over `axes` (sorted); `out` has the input's shape without them. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void;
+  /** Index of the max/min along `axis`, into int32 `out`. */
+  argReduce(op: "argmax" | "argmin", x: View, axis: number, out: Storage): void;
+  matMul(a: View, b: View, spec: MatMulSpec, out: Storage): void;
+  /** Softmax or log-softmax along `axis`. */
+  softmax(x: View, axis: number, log: boolean, out: Storage): void;
+  /** out = x.take(indices, axis): `out` has shape x[:axis] + indices + x[axis+1:]. */
+  gather(x: View, indices: View, axis: number, out: Storage): void;
+  /** Adds each slice of `updates` into `out` (shape `outShape`) at `indices` along `axis`; `out` is not cleared. */
+  scatterAdd(updates: View, indices: View, axis: number, outShape: Shape, out: Storage): void;
+}
+
+export interface MemoryInfo {
+  /** Bytes held by live storage. */
+  readonly liveBytes: number;
+  /** Live storage blocks. */
+  readonly liveBuffers: number;
+  /** Bytes the backend has reserved in all (live, cached for reuse, and free). */
+  readonly reservedBytes: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Uninitialised storage for `length` elements (kernels overwrite it). */
+  alloc(dtype: DType, length: number): Storage;
+  /** Kernels this backend runs itself; the rest fall back to `js`. */
+  readonly kernels: Partial<Kernels>;
+  memory(): MemoryInfo;
+}
+
+const backends = new Map<string, Backend>();
+let active: Backend | undefined;
+let fallback: Backend | undefined;
+let chooseDefault: (() => Backend) | undefined;
+
+/** Make a backend available by name (the built-in ones register themselves). */
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+}
+
+/** @internal the plain TypeScript backend, and how to pick the default. */
+export function setBackendDefaults(js: Backend, pickDefault: () => Backend): void {
+  fallback = js;
+  chooseDefault = pickDefault;
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}
+
+/**
+ * Choose the backend new tensors live on and ops run on, for the whole
+ * process. Tensors made before keep their storage; host-memory backends can
+ * read each other's.
+ */
+export function setBackend(nameOrBackend: string | Backend): Backend {
+  if (typeof nameOrBackend !== "string") {
+    registerBackend(nameOrBackend);
+    active = nameOrBackend;
+    return active;
+  }
+  const backend = backends.get(nameOrBackend);
+  if (backend === undefined) {
+    throw new TensorError(
+      "BACKEND",
+      `setBackend: unknown backend "${nameOrBackend}"; registered: ${listBackends().join(", ")}`,
+    );
+  }
+  active = backend;
+  return backend;
+}
+
+export function getBackend(): Backend {
+  if (active === undefined) {
+    if (chooseDefault === undefined) throw new TensorError("BACKEND", "no backend is registered");
+    active = chooseDefault();
+  }
+  return active;
+}
+
+/** The kernel `name` of the active backend, or the js fallback's. */
+export function kernel<K extends keyof Kernels>(name: K): Kernels[K] {
+  const own = getBackend().kernels[name];
+  if (own !== undefined) return own;
+  return (fallback as Backend).kernels[name] as Kernels[K];
+}

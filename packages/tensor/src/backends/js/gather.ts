@@ -1,0 +1,57 @@
+/**
+ * Gather (index-select, embedding lookup) and its adjoint, scatter-add, of
+ * the js backend. Shapes: x is [outer, A, inner] around `axis`; indices are
+ * J of them; the gathered result is [outer, J, inner].
+ */
+import type { View } from "../../backend.js";
+import { type Shape, sizeOf } from "../../shape.js";
+import type { Storage } from "../../storage.js";
+import { offsets } from "./strided.js";
+
+export function gather(x: View, indices: View, axis: number, out: Storage): void {
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const extent = x.shape[axis] as number;
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const at = offsets(x);
+  const idxAt = offsets(indices);
+  const idx = indices.storage.array;
+  const src = x.storage.array;
+  const dst = out.array;
+  const count = idxAt.length;
+  let w = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < count; j++) {
+      const row = idx[idxAt[j] as number] as number;
+      const base = (o * extent + row) * inner;
+      for (let i = 0; i < inner; i++) dst[w++] = src[at[base + i] as number] as number;
+    }
+  }
+}
+
+export function scatterAdd(
+  updates: View,
+  indices: View,
+  axis: number,
+  outShape: Shape,
+  out: Storage,
+): void {
+  const outer = sizeOf(outShape.slice(0, axis));
+  const extent = outShape[axis] as number;
+  const inner = sizeOf(outShape.slice(axis + 1));
+  const upAt = offsets(updates);
+  const idxAt = offsets(indices);
+  const idx = indices.storage.array;
+  const src = updates.storage.array;
+  const dst = out.array;
+  const count = idxAt.length;
+  let r = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < count; j++) {
+      const row = idx[idxAt[j] as number] as number;
+      const base = (o * extent + row) * inner;
+      for (let i = 0; i < inner; i++) {
+        dst[base + i] = (dst[base + i] as number) + (src[upAt[r++] as number] as number);
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Registers the built-in backends and picks the default: `wasm` where
+ * WebAssembly SIMD exists (Node 20, current browsers), else `js`.
+ */
+import { registerBackend, setBackendDefaults } from "../backend.js";
+import { jsBackend } from "./js/backend.js";
+
+registerBackend(jsBackend);
+setBackendDefaults(jsBackend, () => jsBackend);
