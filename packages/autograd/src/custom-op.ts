@@ -1,0 +1,70 @@
+/**
+ * Custom differentiable ops with a hand-written backward: how fused kernels
+ * (a whole LSTM sequence in one op) and plugin authors add operations the
+ * built-in rules do not cover. The forward runs unrecorded; one tape node
+ * stands for the whole op, however many outputs it has.
+ */
+import type { Tensor } from "@recurrent/tensor";
+import { checkForward } from "./finite.js";
+import { isCheckingFinite, isGradEnabled, noGrad } from "./mode.js";
+import { Node } from "./node.js";
+import { attach } from "./tape.js";
+
+export interface ForwardResult<TSaved> {
+  readonly outputs: readonly Tensor[];
+  /** Anything the backward needs besides inputs and outputs (workspace, masks, …). */
+  readonly saved?: TSaved;
+}
+
+export interface BackwardContext<TAttrs, TSaved> {
+  /** ∂L/∂output for each output; null where an output received no gradient (treat as zero). */
+  readonly grads: readonly (Tensor | null)[];
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  readonly attrs: TAttrs;
+  readonly saved: TSaved | undefined;
+  /** Whether input i needs a gradient (skip the work otherwise). */
+  needsGrad(i: number): boolean;
+}
+
+export interface CustomOpSpec<TAttrs, TSaved> {
+  readonly name: string;
+  forward(inputs: readonly Tensor[], attrs: TAttrs): ForwardResult<TSaved>;
+  /** ∂L/∂input for each input, shaped like that input; null for none. */
+  backward(ctx: BackwardContext<TAttrs, TSaved>): readonly (Tensor | null)[];
+}
+
+export type CustomOp<TAttrs> = (inputs: readonly Tensor[], attrs: TAttrs) => Tensor[];
+
+/**
+ * @example
+ * // y = x³, with dy/dx = 3x² written by hand
+ * const cube = defineOp<Record<string, never>, never>({
+ *   name: "cube",
+ *   forward: ([x]) => ({ outputs: [mul(x, mul(x, x))] }),
+ *   backward: ({ grads: [g], inputs: [x] }) => [mul(g, mul(square(x), 3))],
+ * });
+ * const [y] = cube([x], {});
+ */
+export function defineOp<TAttrs = Record<string, never>, TSaved = unknown>(
+  spec: CustomOpSpec<TAttrs, TSaved>,
+): CustomOp<TAttrs> {
+  return (inputs, attrs) => {
+    const { outputs, saved } = noGrad(() => spec.forward(inputs, attrs));
+    const needsGrad = inputs.some((t) => t.requiresGrad);
+    if (!isGradEnabled() || !needsGrad) return [...outputs];
+    if (isCheckingFinite()) for (const output of outputs) checkForward(spec.name, inputs, output);
+    const node = new Node(spec.name, inputs, outputs, (grads) =>
+      spec.backward({
+        grads,
+        inputs,
+        outputs,
+        attrs,
+        saved,
+        needsGrad: (i) => inputs[i]?.requiresGrad ?? false,
+      }),
+    );
+    attach(node);
+    return [...outputs];
+  };
+}

@@ -1,0 +1,18 @@
+/** Errors of the autograd package, each with a stable `code`. */
+
+export type AutogradErrorCode =
+  | "NO_GRAD"
+  | "NOT_SCALAR"
+  | "NON_FINITE"
+  | "GRAD_SHAPE"
+  | "GRADCHECK";
+
+export class AutogradError extends Error {
+  override readonly name = "AutogradError";
+  constructor(
+    readonly code: AutogradErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

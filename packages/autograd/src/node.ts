@@ -1,0 +1,22 @@
+/**
+ * A node of the tape: one recorded op (built-in or custom), its inputs, its
+ * outputs, and how to turn the gradients of its outputs into gradients of
+ * its inputs. Each output tensor points back at its node through `gradFn`.
+ */
+import type { GradNode, Tensor } from "@recurrent/tensor";
+
+/** Gradients for the outputs in, gradients for the inputs out (null: none / not needed). */
+export type BackwardFn = (outputGrads: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
+
+export class Node implements GradNode {
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Tensor[],
+    readonly outputs: readonly Tensor[],
+    readonly backward: BackwardFn,
+  ) {}
+}
+
+export function nodeOf(tensor: Tensor): Node | null {
+  return tensor.gradFn instanceof Node ? tensor.gradFn : null;
+}
