@@ -30,6 +30,14 @@ export class DTypeError extends TensorError {
   }
 }
 
+/** The error for reading a disposed tensor, or one whose storage is gone. */
+export function disposedError(op: string): TensorError {
+  return new TensorError(
+    "DISPOSED",
+    `${op}: a tensor was used after it was disposed (created inside a tidy() that has ended? return it from the tidy or keep() it)`,
+  );
+}
+
 /** `[2,3]`: shapes are printed without spaces, as in the error examples. */
 export function fmt(shape: readonly number[]): string {
   return `[${shape.join(",")}]`;

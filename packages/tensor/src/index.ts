@@ -18,7 +18,7 @@ export type {
   UnaryOp,
   View,
 } from "./backend.js";
-export { getBackend, listBackends, registerBackend, setBackend } from "./backend.js";
+export { getBackend, kernel, listBackends, registerBackend, setBackend } from "./backend.js";
 export { backendPlugin } from "./backends/plugin.js";
 export type { ArrayOf, DType, FloatDType, TypedArray } from "./dtype.js";
 export { isFloat } from "./dtype.js";

@@ -143,7 +143,11 @@ export class Generator {
       "SHAPE",
       () => `categorical: probs must have at least one axis, got ${fmt(probs.shape)}`,
     );
+    probs.assertLive("categorical");
     const k = probs.shape[probs.rank - 1] as number;
+    check(k > 0, "SHAPE", () => {
+      return `categorical: probs must have at least one category on its last axis, got ${fmt(probs.shape)}`;
+    });
     const rows = probs.size / k;
     const p = probs.data();
     const out = empty([...probs.shape.slice(0, -1), samples], "int32");
@@ -179,6 +183,11 @@ export class Generator {
 
   /** A random permutation of 0..n-1 (Fisher–Yates), int32. */
   permutation(n: number): Tensor {
+    check(
+      Number.isInteger(n) && n >= 0,
+      "ARGUMENT",
+      () => `permutation: n must be a non-negative integer, got ${n}`,
+    );
     const out = empty([n], "int32");
     const array = out.storage.array;
     for (let i = 0; i < n; i++) array[i] = i;

@@ -44,6 +44,16 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
+/** True when `a` and `b` broadcast together (see `broadcastShapes`). */
+export function broadcastable(a: Shape, b: Shape): boolean {
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+    const da = a[a.length - i] as number;
+    const db = b[b.length - i] as number;
+    if (da !== db && da !== 1 && db !== 1) return false;
+  }
+  return true;
+}
+
 /**
  * Strides that read a tensor of `shape`/`strides` as if it had `target`
  * shape: broadcast axes get stride 0.
@@ -60,6 +70,8 @@ export function broadcastStrides(shape: Shape, strides: Shape, target: Shape): n
 /** A possibly negative axis as an index in [0, rank). */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   check(Number.isInteger(axis) && axis >= -rank && axis < rank, "ARGUMENT", () => {
+    if (!Number.isInteger(axis)) return `${op}: an axis is an integer, got ${axis}`;
+    if (rank === 0) return `${op}: axis ${axis} is out of range: a scalar (rank 0) has no axes`;
     return `${op}: axis ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank}..${rank - 1})`;
   });
   return axis < 0 ? axis + rank : axis;

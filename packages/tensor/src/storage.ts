@@ -13,7 +13,7 @@
  * backstop) frees it.
  */
 import type { DType, TypedArray } from "./dtype.js";
-import { TensorError } from "./errors.js";
+import { disposedError } from "./errors.js";
 
 export abstract class Storage {
   private refs = 0;
@@ -50,12 +50,7 @@ export abstract class Storage {
   }
 
   assertLive(op: string): void {
-    if (this.freed) {
-      throw new TensorError(
-        "DISPOSED",
-        `${op}: a tensor was used after it was disposed (created inside a tidy() that has ended? return it from the tidy or keep() it)`,
-      );
-    }
+    if (this.freed) throw disposedError(op);
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import type { View } from "./backend.js";
 import type { DType, TypedArray } from "./dtype.js";
-import { fmt, TensorError } from "./errors.js";
+import { check, disposedError, fmt } from "./errors.js";
 import { track } from "./scope.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 import type { Storage } from "./storage.js";
@@ -72,6 +72,16 @@ export class Tensor implements View {
     return !this.alive;
   }
 
+  /**
+   * @internal throw the use-after-dispose error unless this tensor and its
+   * storage are live. A disposed tensor errors even while a view of it keeps
+   * the storage alive.
+   */
+  assertLive(op: string): void {
+    if (!this.alive) throw disposedError(op);
+    this.storage.assertLive(op);
+  }
+
   /** True when the elements are laid out row-major from `offset` with no gaps. */
   get isContiguous(): boolean {
     let expected = 1;
@@ -89,7 +99,7 @@ export class Tensor implements View {
    * the wasm backend); otherwise a copy.
    */
   data(): TypedArray {
-    this.storage.assertLive("data");
+    this.assertLive("data");
     if (this.isContiguous) {
       return this.storage.array.subarray(this.offset, this.offset + this.size);
     }
@@ -98,11 +108,13 @@ export class Tensor implements View {
 
   /** A fresh copy of the elements, safe to keep. */
   toTypedArray(): TypedArray {
+    this.assertLive("toTypedArray");
     return this.data().slice();
   }
 
   /** The elements as nested JavaScript arrays (a number for a scalar). */
   toArray(): NestedArray {
+    this.assertLive("toArray");
     const flat = this.data();
     const build = (axis: number, start: number): NestedArray => {
       if (axis === this.shape.length) return flat[start] as number;
@@ -115,12 +127,12 @@ export class Tensor implements View {
 
   /** The single element of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) {
-      throw new TensorError(
-        "SHAPE",
-        `item: expected a tensor with one element, got shape ${fmt(this.shape)}`,
-      );
-    }
+    this.assertLive("item");
+    check(
+      this.size === 1,
+      "SHAPE",
+      () => `item: expected a tensor with one element, got shape ${fmt(this.shape)}`,
+    );
     return this.data()[0] as number;
   }
 

@@ -4,6 +4,9 @@
  */
 import { registerBackend, setBackendDefaults } from "../backend.js";
 import { jsBackend } from "./js/backend.js";
+import { createWasmBackend } from "./wasm/backend.js";
 
 registerBackend(jsBackend);
-setBackendDefaults(jsBackend, () => jsBackend);
+const wasm = createWasmBackend();
+if (wasm !== undefined) registerBackend(wasm);
+setBackendDefaults(jsBackend, () => wasm ?? jsBackend);

@@ -5,7 +5,7 @@
  * multiplies directly.
  */
 import { type BinaryOp, kernel } from "../backend.js";
-import { check } from "../errors.js";
+import { check, fmt } from "../errors.js";
 import { type OpName, recordOp } from "../record.js";
 import { broadcastShapes } from "../shape.js";
 import type { Tensor } from "../tensor.js";
@@ -35,6 +35,13 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
     () => `${op}: at least one operand must be a tensor`,
   );
   const dtype = typeof a === "number" ? (b as Tensor).dtype : a.dtype;
+  if (dtype === "int32") {
+    for (const v of [a, b]) {
+      check(typeof v !== "number" || (v | 0) === v, "DTYPE", () => {
+        return `${op}: the number ${v} is not an int32, so it cannot meet an int32 tensor; cast the tensor to float32 first`;
+      });
+    }
+  }
   const x = toTensor(a, dtype);
   const y = toTensor(b, dtype);
   assertLive(op, x, y);
@@ -77,11 +84,19 @@ export const greaterEqual = binaryOp("GreaterEqual", "greaterEqual");
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands("where", a, b);
   assertLive("where", condition);
-  const shape = broadcastShapes(
-    "where",
-    broadcastShapes("where", condition.shape, x.shape),
-    y.shape,
-  );
+  const shape: number[] = [];
+  const rank = Math.max(condition.rank, x.rank, y.rank);
+  for (let i = 0; i < rank; i++) {
+    const sizes = [condition, x, y].map((t) => t.shape[t.rank - rank + i] ?? 1);
+    const size = sizes.find((d) => d !== 1) ?? 1;
+    check(
+      sizes.every((d) => d === 1 || d === size),
+      "SHAPE",
+      () =>
+        `where: shapes do not broadcast: condition is ${fmt(condition.shape)}, a is ${fmt(x.shape)}, b is ${fmt(y.shape)} (axis ${i - rank} has ${sizes.join(", ")})`,
+    );
+    shape.push(size);
+  }
   const out = empty(shape, x.dtype);
   kernel("where")(condition, x, y, shape, out.storage);
   return recordOp("Where", [condition, x, y], {}, out);

@@ -56,18 +56,22 @@ export function scalar(value: number, dtype: DType = "float32"): Tensor {
 }
 
 export function full(shape: Shape, value: number, dtype: DType = "float32"): Tensor {
-  checkShape("full", shape);
-  const out = empty(shape, dtype);
-  kernel("fill")(out.storage, value);
-  return out;
+  return filled("full", shape, value, dtype);
 }
 
 export function zeros(shape: Shape, dtype: DType = "float32"): Tensor {
-  return full(shape, 0, dtype);
+  return filled("zeros", shape, 0, dtype);
 }
 
 export function ones(shape: Shape, dtype: DType = "float32"): Tensor {
-  return full(shape, 1, dtype);
+  return filled("ones", shape, 1, dtype);
+}
+
+function filled(op: string, shape: Shape, value: number, dtype: DType): Tensor {
+  checkShape(op, shape);
+  const out = empty(shape, dtype);
+  kernel("fill")(out.storage, value);
+  return out;
 }
 
 export function zerosLike(x: Tensor): Tensor {
@@ -91,6 +95,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = "f
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n, dtype: DType = "float32"): Tensor {
+  checkShape("eye", [n, m]);
   const out = zeros([n, m], dtype);
   const array = out.storage.array;
   for (let i = 0; i < Math.min(n, m); i++) array[i * m + i] = 1;
@@ -121,7 +126,9 @@ function flatten(data: NestedArray, shape: Shape): number[] {
       return;
     }
     check(Array.isArray(node) && node.length === shape[depth], "SHAPE", () => {
-      const got = Array.isArray(node) ? `${node.length} items` : "a number";
+      const got = !Array.isArray(node)
+        ? "a number"
+        : `${node.length} item${node.length === 1 ? "" : "s"}`;
       return `tensor: ragged nested array: expected ${shape[depth]} items at ${path}, got ${got}`;
     });
     (node as readonly NestedArray[]).forEach((child, i) => {

@@ -9,3 +9,4 @@ export * from "./softmax.js";
 export * from "./unary.js";
 export { empty } from "./util.js";
 export * from "./views.js";
+export * from "./gemm-into.js";

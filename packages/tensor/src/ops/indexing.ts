@@ -6,11 +6,11 @@
 import { kernel } from "../backend.js";
 import { check, fmt } from "../errors.js";
 import { recordOp } from "../record.js";
-import { normalizeAxis, type Shape, sameShape } from "../shape.js";
+import { checkShape, normalizeAxis, type Shape, sameShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { assertLive, empty } from "./util.js";
 
-function checkIndices(op: string, indices: Tensor, extent: number): void {
+function checkIndices(op: string, indices: Tensor, extent: number, where: () => string): void {
   check(
     indices.dtype === "int32",
     "DTYPE",
@@ -24,7 +24,7 @@ function checkIndices(op: string, indices: Tensor, extent: number): void {
         false,
         "ARGUMENT",
         () =>
-          `${op}: index ${v} is out of range for an axis of size ${extent} (at flat position ${i})`,
+          `${op}: index ${v} is out of range for ${where()} (expected 0..${extent - 1}; at flat position ${i} of indices ${fmt(indices.shape)})`,
       );
     }
   }
@@ -40,7 +40,7 @@ function checkIndices(op: string, indices: Tensor, extent: number): void {
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   assertLive("gather", x, indices);
   const a = normalizeAxis("gather", axis, x.rank);
-  checkIndices("gather", indices, x.shape[a] as number);
+  checkIndices("gather", indices, x.shape[a] as number, () => `axis ${a} of x ${fmt(x.shape)}`);
   const shape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];
   const out = empty(shape, x.dtype);
   kernel("gather")(x, indices, a, out.storage);
@@ -55,8 +55,9 @@ export const indexSelect = gather;
  */
 export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor {
   assertLive("scatterAdd", updates, indices);
+  checkShape("scatterAdd", shape);
   const a = normalizeAxis("scatterAdd", axis, shape.length);
-  checkIndices("scatterAdd", indices, shape[a] as number);
+  checkIndices("scatterAdd", indices, shape[a] as number, () => `axis ${a} of ${fmt(shape)}`);
   const expected = [...shape.slice(0, a), ...indices.shape, ...shape.slice(a + 1)];
   check(sameShape(updates.shape, expected), "SHAPE", () => {
     return `scatterAdd: updates must be ${fmt(expected)} for indices ${fmt(indices.shape)} into ${fmt(shape)}, got ${fmt(updates.shape)}`;
@@ -74,7 +75,10 @@ export function oneHot(
   dtype: "float32" | "float64" = "float32",
 ): Tensor {
   assertLive("oneHot", indices);
-  checkIndices("oneHot", indices, depth);
+  check(Number.isInteger(depth) && depth > 0, "ARGUMENT", () => {
+    return `oneHot: depth must be a positive integer, got ${depth}`;
+  });
+  checkIndices("oneHot", indices, depth, () => `depth ${depth}`);
   const out = empty([...indices.shape, depth], dtype);
   const data = indices.data();
   const array = out.storage.array;

@@ -76,12 +76,21 @@ export function split(x: Tensor, sizesOrCount: number | readonly number[], axis 
   const extent = x.shape[a] as number;
   let sizes: number[];
   if (typeof sizesOrCount === "number") {
-    check(sizesOrCount > 0 && extent % sizesOrCount === 0, "SHAPE", () => {
-      return `split: axis ${a} of ${fmt(x.shape)} has ${extent} elements, which ${sizesOrCount} parts do not divide evenly`;
-    });
+    check(
+      Number.isInteger(sizesOrCount) && sizesOrCount > 0 && extent % sizesOrCount === 0,
+      "SHAPE",
+      () => {
+        return `split: axis ${a} of ${fmt(x.shape)} has ${extent} elements, which ${sizesOrCount} parts do not divide evenly`;
+      },
+    );
     sizes = new Array<number>(sizesOrCount).fill(extent / sizesOrCount);
   } else {
     sizes = [...sizesOrCount];
+    check(
+      sizes.every((s) => Number.isInteger(s) && s >= 0),
+      "ARGUMENT",
+      () => `split: sizes must be non-negative integers, got [${sizes.join(",")}]`,
+    );
     const total = sizes.reduce((s, v) => s + v, 0);
     check(total === extent, "SHAPE", () => {
       return `split: sizes [${sizes.join(",")}] add up to ${total}, but axis ${a} of ${fmt(x.shape)} has ${extent}`;

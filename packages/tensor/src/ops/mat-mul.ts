@@ -6,7 +6,7 @@
 import { kernel, type MatMulSpec } from "../backend.js";
 import { check, fmt } from "../errors.js";
 import { recordOp } from "../record.js";
-import { broadcastShapes, broadcastStrides } from "../shape.js";
+import { broadcastable, broadcastShapes, broadcastStrides } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { assertLive, assertSameDType, empty } from "./util.js";
 
@@ -35,12 +35,25 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   const [br, bc] = b.shape.slice(-2) as [number, number];
   const [m, k] = transposeA ? [ac, ar] : [ar, ac];
   const [k2, n] = transposeB ? [bc, br] : [br, bc];
+  const describe = (name: string, x: Tensor, transposed: boolean, rows: number, cols: number) =>
+    transposed
+      ? `${name}ᵀ is ${fmt([...x.shape.slice(0, -2), rows, cols])} (${name} is ${fmt(x.shape)})`
+      : `${name} is ${fmt(x.shape)}`;
   check(k === k2, "SHAPE", () => {
-    const t = (flag: boolean, name: string) => (flag ? `${name}ᵀ` : name);
-    return `matMul: inner dimensions differ: ${t(transposeA, "a")} is ${fmt(transposeA ? [m, k] : a.shape)}, ${t(transposeB, "b")} is ${fmt(transposeB ? [k2, n] : b.shape)}`;
+    // Suggest the flag that would make the product defined, when one would.
+    const hint =
+      k === n
+        ? ` (did you mean transposeB: ${!transposeB}?)`
+        : m === k2
+          ? ` (did you mean transposeA: ${!transposeA}?)`
+          : "";
+    return `matMul: inner dimensions differ: ${describe("a", a, transposeA, m, k)}, ${describe("b", b, transposeB, k2, n)}${hint}`;
   });
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
+  check(broadcastable(batchA, batchB), "SHAPE", () => {
+    return `matMul: batch dimensions do not broadcast: a is ${fmt(a.shape)}, b is ${fmt(b.shape)} (batch ${fmt(batchA)} and ${fmt(batchB)})`;
+  });
   const batchShape = broadcastShapes("matMul", batchA, batchB);
   const spec: MatMulSpec = {
     batchShape,

@@ -4,6 +4,7 @@
  * gradients come for free and stay correct).
  */
 import { kernel, type ReduceOp } from "../backend.js";
+import type { DType } from "../dtype.js";
 import { check, fmt } from "../errors.js";
 import { type OpName, recordOp } from "../record.js";
 import { normalizeAxes, normalizeAxis, type Shape, sizeOf } from "../shape.js";
@@ -30,11 +31,14 @@ function reduceOp(name: Extract<OpName, "Sum" | "Prod" | "Max" | "Min">, op: Red
   return (x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor => {
     assertLive(op, x);
     const list = normalizeAxes(op, axes, x.rank);
-    if ((op === "max" || op === "min") && x.size === 0) {
-      check(false, "SHAPE", () => `${op}: cannot reduce an empty tensor (shape ${fmt(x.shape)})`);
-    }
     const keepDims = options.keepDims ?? false;
-    const out = empty(reducedShape(x.shape, list, keepDims), x.dtype);
+    const shape = reducedShape(x.shape, list, keepDims);
+    if ((op === "max" || op === "min") && x.size === 0 && sizeOf(shape) > 0) {
+      check(false, "SHAPE", () => {
+        return `${op}: cannot reduce over an empty axis: axes [${list.join(",")}] of ${fmt(x.shape)} hold no elements`;
+      });
+    }
+    const out = empty(shape, x.dtype);
     kernel("reduce")(op, x, list, out.storage);
     return recordOp(name, [x], { axes: list, keepDims }, out);
   };
@@ -83,7 +87,11 @@ export function logsumexp(x: Tensor, axes?: Axes, options: ReduceOptions = {}): 
   assertFloat("logsumexp", x);
   const list = normalizeAxes("logsumexp", axes, x.rank);
   // The shift is a constant (not recorded): the result does not depend on it.
-  const shift = finiteOrZero(max(x, list, { keepDims: true }));
+  // Over no elements the sum is 0 and the result −Infinity, as in PyTorch.
+  const empties = list.some((a) => x.shape[a] === 0);
+  const shift = empties
+    ? zerosOf(reducedShape(x.shape, list, true), x.dtype)
+    : finiteOrZero(max(x, list, { keepDims: true }));
   const s = sum(exp(add(x, mul(shift, -1))), list, { keepDims: true });
   const out = add(log(s), shift);
   return options.keepDims ? out : reshape(out, reducedShape(x.shape, list, false));
@@ -96,6 +104,12 @@ function finiteOrZero(m: Tensor): Tensor {
   const dst = out.storage.array;
   for (let i = 0; i < src.length; i++)
     dst[i] = Number.isFinite(src[i] as number) ? (src[i] as number) : 0;
+  return out;
+}
+
+function zerosOf(shape: Shape, dtype: DType): Tensor {
+  const out = empty(shape, dtype);
+  out.storage.array.fill(0);
   return out;
 }
 

@@ -25,7 +25,7 @@ export function toTensor(x: TensorLike, dtype: DType): Tensor {
 }
 
 export function assertLive(op: string, ...inputs: Tensor[]): void {
-  for (const t of inputs) t.storage.assertLive(op);
+  for (const t of inputs) t.assertLive(op);
 }
 
 export function assertSameDType(op: string, a: Tensor, b: Tensor): void {

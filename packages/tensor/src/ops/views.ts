@@ -7,7 +7,7 @@
 import { kernel } from "../backend.js";
 import { check, fmt } from "../errors.js";
 import { recordOp } from "../record.js";
-import { broadcastShapes, checkShape, normalizeAxis, type Shape, sizeOf } from "../shape.js";
+import { checkShape, normalizeAxis, type Shape, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { assertLive, empty } from "./util.js";
 
@@ -39,10 +39,14 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 function inferShape(x: Tensor, shape: Shape): number[] {
   const unknown = shape.filter((d) => d === -1).length;
   check(unknown <= 1, "SHAPE", () => `reshape: at most one dimension may be -1, got ${fmt(shape)}`);
+  check(
+    shape.every((d) => d === -1 || (Number.isInteger(d) && d >= 0)),
+    "SHAPE",
+    () => `reshape: a shape holds non-negative integers and at most one -1, got ${fmt(shape)}`,
+  );
   const known = sizeOf(shape.filter((d) => d !== -1));
   const target = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
-  checkShape("reshape", target);
-  check(sizeOf(target) === x.size, "SHAPE", () => {
+  check(target.every(Number.isInteger) && sizeOf(target) === x.size, "SHAPE", () => {
     return `reshape: cannot view ${fmt(x.shape)} (${x.size} elements) as ${fmt(shape)}`;
   });
   return target;
@@ -115,12 +119,13 @@ export function slice(
 /** Broadcast to `shape` without copying (size-1 axes get stride 0). */
 export function expand(x: Tensor, shape: Shape): Tensor {
   assertLive("expand", x);
-  const target = shape.map((d, i) => (d === -1 ? (x.shape[i - (shape.length - x.rank)] ?? 1) : d));
-  const merged = broadcastShapes("expand", x.shape, target);
-  check(merged.length === target.length && merged.every((d, i) => d === target[i]), "SHAPE", () => {
-    return `expand: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`;
+  const lead = shape.length - x.rank;
+  const target = shape.map((d, i) => (d === -1 && i >= lead ? (x.shape[i - lead] as number) : d));
+  checkShape("expand", target);
+  const fits = lead >= 0 && x.shape.every((d, i) => d === 1 || d === target[i + lead]);
+  check(fits, "SHAPE", () => {
+    return `expand: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)} (each axis must match or be 1; new axes go in front)`;
   });
-  const lead = target.length - x.rank;
   const strides = target.map((d, i) => {
     if (i < lead) return 0;
     const own = x.shape[i - lead] as number;
@@ -164,6 +169,9 @@ export function flatten(x: Tensor, start = 0, end = -1): Tensor {
   if (x.rank === 0) return reshape(x, [1]);
   const s = normalizeAxis("flatten", start, x.rank);
   const e = normalizeAxis("flatten", end, x.rank);
+  check(s <= e, "ARGUMENT", () => {
+    return `flatten: start axis ${start} comes after end axis ${end} for shape ${fmt(x.shape)}`;
+  });
   const shape = [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
 }
@@ -174,6 +182,13 @@ export function pad(x: Tensor, before: readonly number[], after: readonly number
   check(before.length === x.rank && after.length === x.rank, "ARGUMENT", () => {
     return `pad: expected ${x.rank} widths before and after for shape ${fmt(x.shape)}, got ${before.length} and ${after.length}`;
   });
+  check(
+    [...before, ...after].every((w) => Number.isInteger(w) && w >= 0),
+    "ARGUMENT",
+    () => {
+      return `pad: widths must be non-negative integers, got before [${before.join(",")}] and after [${after.join(",")}]`;
+    },
+  );
   const shape = x.shape.map((d, i) => d + (before[i] as number) + (after[i] as number));
   const out = empty(shape, x.dtype);
   kernel("fill")(out.storage, 0);

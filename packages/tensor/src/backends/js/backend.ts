@@ -9,7 +9,16 @@ import { type DType, newArray } from "../../dtype.js";
 import { ArrayStorage, type Storage } from "../../storage.js";
 import { binary, clip, copy, copyInto, fill, unary, where } from "./elementwise.js";
 import { gather, scatterAdd } from "./gather.js";
+import { gemm } from "./gemm.js";
 import { matMul } from "./mat-mul.js";
+import {
+  gruBackward,
+  gruForward,
+  lstmBackward,
+  lstmForward,
+  rnnBackward,
+  rnnForward,
+} from "./recurrent.js";
 import { argReduce, reduce, softmax } from "./reduce.js";
 
 export const jsKernels: Kernels = {
@@ -23,6 +32,13 @@ export const jsKernels: Kernels = {
   reduce,
   argReduce,
   matMul,
+  gemm,
+  lstmForward,
+  lstmBackward,
+  gruForward,
+  gruBackward,
+  rnnForward,
+  rnnBackward,
   softmax,
   gather,
   scatterAdd,

@@ -6,13 +6,14 @@
 import type { View } from "../../backend.js";
 import { type Shape, sizeOf } from "../../shape.js";
 import type { Storage } from "../../storage.js";
-import { offsets } from "./strided.js";
+import { isDense, offsets } from "./strided.js";
 
 export function gather(x: View, indices: View, axis: number, out: Storage): void {
   const outer = sizeOf(x.shape.slice(0, axis));
   const extent = x.shape[axis] as number;
   const inner = sizeOf(x.shape.slice(axis + 1));
-  const at = offsets(x);
+  const dense = isDense(x);
+  const at = dense ? null : offsets(x);
   const idxAt = offsets(indices);
   const idx = indices.storage.array;
   const src = x.storage.array;
@@ -23,7 +24,13 @@ export function gather(x: View, indices: View, axis: number, out: Storage): void
     for (let j = 0; j < count; j++) {
       const row = idx[idxAt[j] as number] as number;
       const base = (o * extent + row) * inner;
-      for (let i = 0; i < inner; i++) dst[w++] = src[at[base + i] as number] as number;
+      if (at === null) {
+        // Dense: a run of `inner` elements in place.
+        const from = x.offset + base;
+        for (let i = 0; i < inner; i++) dst[w++] = src[from + i] as number;
+      } else {
+        for (let i = 0; i < inner; i++) dst[w++] = src[at[base + i] as number] as number;
+      }
     }
   }
 }

@@ -1,0 +1,12 @@
+// Entry point compiled by scripts/build-wasm.mjs: re-exports every kernel of the module.
+// One concept per file; all pointers are byte offsets into the imported `env.memory`,
+// which JS creates and owns (the kernels never allocate or grow it).
+
+export { heapBase } from "./memory";
+export { sgemm, sgemmWorkBytes } from "./gemm";
+export { dgemm, dgemmWorkBytes } from "./dgemm";
+export { add, sub, mul, div, addRow, subRow, mulRow, divRow } from "./elementwise";
+export { exp, log, tanh, sigmoid, relu } from "./unary";
+export { sum, colSum } from "./reduce";
+export { adamStep } from "./adam";
+export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";

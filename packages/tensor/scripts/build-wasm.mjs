@@ -1,0 +1,177 @@
+// Compiles the AssemblyScript kernels in assembly/ to WebAssembly and embeds the binary as
+// base64 in src/generated/kernels-wasm.ts, so the module loads the same way in Node and in
+// browsers (no fs, no fetch). Run from packages/tensor: `node scripts/build-wasm.mjs`
+// (the package's `codegen` script). Output is deterministic for a given compiler version.
+//
+// Options: --emit-wat <file>   also write the text format (for reading the generated code)
+//          --emit-wasm <file>  also write the raw binary (not `--wasm`: asc itself claims it)
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import asc from "assemblyscript/asc";
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const entry = "assembly/index.ts";
+const outFile = join(packageDir, "src/generated/kernels-wasm.ts");
+
+/**
+ * The compiler flags. SIMD on; the stub runtime (kernels never allocate); memory imported
+ * from `env.memory` so JS owns the heap; `abort` aliased away so the module imports nothing
+ * else; asserts compiled out; full speed optimisation.
+ */
+export const ascFlags = [
+  "--enable",
+  "simd",
+  "--runtime",
+  "stub",
+  "--importMemory",
+  "--noExportMemory",
+  "--use",
+  "abort=",
+  "--noAssert",
+  "-O3",
+  "--shrinkLevel",
+  "0",
+  "--converge",
+];
+
+function parseOptions(argv) {
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === "--emit-wat" || flag === "--emit-wasm") options[flag.slice(7)] = argv[++i];
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+async function compile(extraArgs) {
+  const outputs = {};
+  const stderr = [];
+  const { error } = await asc.main(
+    [entry, "--outFile", "kernels.wasm", ...extraArgs, ...ascFlags, "--baseDir", packageDir],
+    {
+      writeFile(name, contents) {
+        outputs[name] = contents;
+      },
+      stderr: { write: (text) => stderr.push(String(text)) },
+      stdout: { write: () => {} },
+    },
+  );
+  if (error) throw new Error(`asc failed: ${error.message}\n${stderr.join("")}`);
+  return outputs;
+}
+
+// --- a minimal reader for the wasm sections we describe in the generated comment ---
+
+const valueTypes = new Map([
+  [0x7f, "i32"],
+  [0x7e, "i64"],
+  [0x7d, "f32"],
+  [0x7c, "f64"],
+  [0x7b, "v128"],
+]);
+
+function readModuleSignatures(bytes) {
+  let pos = 8;
+  const u32 = () => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[pos++];
+      result |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return result >>> 0;
+      shift += 7;
+    }
+  };
+  const name = () => {
+    const length = u32();
+    const text = new TextDecoder().decode(bytes.subarray(pos, pos + length));
+    pos += length;
+    return text;
+  };
+  const types = [];
+  const imports = [];
+  const funcTypes = [];
+  const exports = [];
+  let importedFuncs = 0;
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const size = u32();
+    const end = pos + size;
+    if (id === 1) {
+      for (let count = u32(); count > 0; count--) {
+        pos++; // 0x60 func type
+        const params = Array.from({ length: u32() }, () => valueTypes.get(bytes[pos++]));
+        const results = Array.from({ length: u32() }, () => valueTypes.get(bytes[pos++]));
+        types.push({ params, results });
+      }
+    } else if (id === 2) {
+      for (let count = u32(); count > 0; count--) {
+        const module = name();
+        const field = name();
+        const kind = bytes[pos++];
+        imports.push(`${module}.${field}`);
+        if (kind === 0) {
+          funcTypes.push(u32());
+          importedFuncs++;
+        } else if (kind === 2) {
+          const flags = bytes[pos++];
+          u32();
+          if (flags & 1) u32();
+        } else throw new Error(`unexpected import kind ${kind}`);
+      }
+    } else if (id === 3) {
+      for (let count = u32(); count > 0; count--) funcTypes.push(u32());
+    } else if (id === 7) {
+      for (let count = u32(); count > 0; count--) {
+        const exportName = name();
+        const kind = bytes[pos++];
+        const index = u32();
+        if (kind === 0) exports.push({ name: exportName, type: types[funcTypes[index]] });
+      }
+    }
+    pos = end;
+  }
+  if (importedFuncs > 0) throw new Error(`kernels must import no functions, got ${imports}`);
+  return { imports, exports };
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const extra = options.wat ? ["--textFile", "kernels.wat"] : [];
+  const outputs = await compile(extra);
+  const binary = outputs["kernels.wasm"];
+  if (!(binary instanceof Uint8Array)) throw new Error("asc produced no binary");
+  if (!WebAssembly.validate(binary)) throw new Error("asc produced an invalid module");
+  if (options.wat) writeFileSync(resolve(options.wat), outputs["kernels.wat"]);
+  if (options.wasm) writeFileSync(resolve(options.wasm), binary);
+
+  const { imports, exports } = readModuleSignatures(binary);
+  const signatureLines = exports
+    .map(({ name, type }) => {
+      const result = type.results.length ? type.results.join(", ") : "void";
+      return ` *   ${name}(${type.params.join(", ")}): ${result}`;
+    })
+    .join("\n");
+  const asVersion = JSON.parse(
+    readFileSync(join(packageDir, "node_modules/assemblyscript/package.json"), "utf8"),
+  ).version;
+  const source = `// Generated by scripts/build-wasm.mjs from assembly/index.ts — do not edit.
+// AssemblyScript ${asVersion}, flags: ${ascFlags.join(" ")}
+
+/**
+ * The WebAssembly SIMD kernels (${binary.length} bytes), base64-encoded.
+ * Imports: ${imports.join(", ")}. Exported functions (wasm types; pointers are i32 byte offsets):
+${signatureLines}
+ */
+export const kernelsWasmBase64 =
+  "${Buffer.from(binary).toString("base64")}";
+`;
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, source);
+  console.log(`wrote ${outFile} (${binary.length} bytes of wasm, ${exports.length} exports)`);
+}
+
+await main();

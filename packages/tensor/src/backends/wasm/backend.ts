@@ -1,0 +1,291 @@
+/**
+ * The `wasm` backend: every tensor's storage lives in one WebAssembly
+ * linear memory, so the SIMD kernels read their operands where they are and
+ * write results in place, with no copies in or out. Kernels it lacks (and
+ * operands it cannot take: other dtypes, odd strides, storage of another
+ * backend) fall back to the js kernels, which read the same memory through
+ * typed-array views, also without copying.
+ */
+import type {
+  Backend,
+  BinaryOp,
+  GemmSpec,
+  Kernels,
+  MatMulSpec,
+  MemoryInfo,
+  ReduceOp,
+  UnaryOp,
+  View,
+} from "../../backend.js";
+import { bytesPerElement, type DType } from "../../dtype.js";
+import { type Shape, sizeOf } from "../../shape.js";
+import type { Storage } from "../../storage.js";
+import { jsKernels } from "../js/backend.js";
+import { batchOffsets } from "../js/mat-mul.js";
+import { isDense } from "../js/strided.js";
+import { LinearAllocator } from "./allocator.js";
+import { instantiateKernels, simdSupported, type WasmKernels } from "./kernels.js";
+import { recurrentKernels } from "./recurrent.js";
+import { WasmStorage } from "./storage.js";
+
+/** How a matrix operand sits in memory: row-major with leading dimension `ld`, maybe transposed. */
+interface Layout {
+  readonly transposed: boolean;
+  readonly ld: number;
+}
+
+function layoutOf(rows: number, cols: number, rowStride: number, colStride: number): Layout | null {
+  if ((colStride === 1 || cols === 1) && (rowStride >= cols || rows === 1)) {
+    return { transposed: false, ld: rows === 1 ? Math.max(cols, 1) : rowStride };
+  }
+  if ((rowStride === 1 || rows === 1) && (colStride >= rows || cols === 1)) {
+    return { transposed: true, ld: cols === 1 ? Math.max(rows, 1) : colStride };
+  }
+  return null;
+}
+
+const unaryKernels: Partial<Record<UnaryOp, "exp" | "log" | "tanh" | "sigmoid" | "relu">> = {
+  exp: "exp",
+  log: "log",
+  tanh: "tanh",
+  sigmoid: "sigmoid",
+  relu: "relu",
+};
+
+const binaryKernels: Partial<
+  Record<BinaryOp, ["add" | "sub" | "mul" | "div", "addRow" | "subRow" | "mulRow" | "divRow"]>
+> = {
+  add: ["add", "addRow"],
+  sub: ["sub", "subRow"],
+  mul: ["mul", "mulRow"],
+  div: ["div", "divRow"],
+};
+
+export class WasmBackend implements Backend {
+  readonly name = "wasm";
+  /** The linear memory every wasm tensor lives in. */
+  readonly linearMemory: WebAssembly.Memory;
+  readonly wasm: WasmKernels;
+  private readonly allocator: LinearAllocator;
+  readonly kernels: Partial<Kernels>;
+
+  constructor() {
+    this.linearMemory = new WebAssembly.Memory({ initial: 256 });
+    this.wasm = instantiateKernels(this.linearMemory);
+    this.allocator = new LinearAllocator(this.linearMemory, this.wasm.heapBase);
+    this.kernels = {
+      matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
+      gemm: (a, b, out, spec) => this.gemm(a, b, out, spec),
+      ...recurrentKernels(this),
+      unary: (op, x, out) => this.unary(op, x, out),
+      binary: (op, a, b, shape, out) => this.binary(op, a, b, shape, out),
+      reduce: (op, x, axes, out) => this.reduce(op, x, axes, out),
+    };
+  }
+
+  alloc(dtype: DType, length: number): WasmStorage {
+    const ptr = this.allocator.alloc(length * bytesPerElement[dtype]);
+    return new WasmStorage(this.linearMemory, this.allocator, dtype, length, ptr);
+  }
+
+  memory(): MemoryInfo {
+    const s = this.allocator.stats();
+    return { liveBytes: s.liveBytes, liveBuffers: s.liveBlocks, reservedBytes: s.reservedBytes };
+  }
+
+  /** Byte address of element `offset` of a wasm-resident view, or null if it lives elsewhere. */
+  address(view: View | Storage, offset = 0): number | null {
+    const storage = "storage" in view ? view.storage : view;
+    if (!(storage instanceof WasmStorage)) return null;
+    const elementOffset = "storage" in view ? view.offset + offset : offset;
+    return storage.ptr + elementOffset * bytesPerElement[storage.dtype];
+  }
+
+  private matMul(a: View, b: View, spec: MatMulSpec, out: Storage): void {
+    const float = a.dtype === "float32" || a.dtype === "float64";
+    const pa = this.address(a);
+    const pb = this.address(b);
+    const pc = this.address(out);
+    const ra = a.strides.length;
+    const rb = b.strides.length;
+    const [aRows, aCols] = spec.transposeA ? [spec.k, spec.m] : [spec.m, spec.k];
+    const [bRows, bCols] = spec.transposeB ? [spec.n, spec.k] : [spec.k, spec.n];
+    const la = layoutOf(aRows, aCols, a.strides[ra - 2] as number, a.strides[ra - 1] as number);
+    const lb = layoutOf(bRows, bCols, b.strides[rb - 2] as number, b.strides[rb - 1] as number);
+    if (
+      !float ||
+      pa === null ||
+      pb === null ||
+      pc === null ||
+      la === null ||
+      lb === null ||
+      a.dtype !== out.dtype
+    ) {
+      jsKernels.matMul(a, b, spec, out);
+      return;
+    }
+    const { m, n, k } = spec;
+    const size = bytesPerElement[a.dtype];
+    const double = a.dtype === "float64";
+    const workBytes = double
+      ? this.wasm.dgemmWorkBytes(m, n, k)
+      : this.wasm.sgemmWorkBytes(m, n, k);
+    const work = this.allocator.alloc(workBytes);
+    const gemm = double ? this.wasm.dgemm : this.wasm.sgemm;
+    const offA = batchOffsets(0, spec.batchShape, spec.batchStridesA);
+    const offB = batchOffsets(0, spec.batchShape, spec.batchStridesB);
+    const ta = spec.transposeA !== la.transposed ? 1 : 0;
+    const tb = spec.transposeB !== lb.transposed ? 1 : 0;
+    for (let batch = 0; batch < offA.length; batch++) {
+      gemm(
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        1,
+        pa + (offA[batch] as number) * size,
+        la.ld,
+        pb + (offB[batch] as number) * size,
+        lb.ld,
+        0,
+        pc + batch * m * n * size,
+        n,
+        work,
+      );
+    }
+    this.allocator.free(work, workBytes);
+  }
+
+  private gemm(a: View, b: View, out: View, spec: GemmSpec): void {
+    const pa = this.address(a);
+    const pb = this.address(b);
+    const pc = this.address(out);
+    const [m, n] = out.shape as [number, number];
+    const k = spec.transposeA ? (a.shape[0] as number) : (a.shape[1] as number);
+    const la = layoutOf(
+      a.shape[0] as number,
+      a.shape[1] as number,
+      a.strides[0] as number,
+      a.strides[1] as number,
+    );
+    const lb = layoutOf(
+      b.shape[0] as number,
+      b.shape[1] as number,
+      b.strides[0] as number,
+      b.strides[1] as number,
+    );
+    const lc = layoutOf(m, n, out.strides[0] as number, out.strides[1] as number);
+    const float = a.dtype === "float32" || a.dtype === "float64";
+    if (
+      !float ||
+      pa === null ||
+      pb === null ||
+      pc === null ||
+      la === null ||
+      lb === null ||
+      lc === null ||
+      lc.transposed ||
+      a.dtype !== out.dtype ||
+      b.dtype !== out.dtype
+    ) {
+      jsKernels.gemm(a, b, out, spec);
+      return;
+    }
+    const double = a.dtype === "float64";
+    const workBytes = double
+      ? this.wasm.dgemmWorkBytes(m, n, k)
+      : this.wasm.sgemmWorkBytes(m, n, k);
+    const work = this.allocator.alloc(workBytes);
+    (double ? this.wasm.dgemm : this.wasm.sgemm)(
+      spec.transposeA !== la.transposed ? 1 : 0,
+      spec.transposeB !== lb.transposed ? 1 : 0,
+      m,
+      n,
+      k,
+      spec.alpha,
+      pa,
+      la.ld,
+      pb,
+      lb.ld,
+      spec.beta,
+      pc,
+      lc.ld,
+      work,
+    );
+    this.allocator.free(work, workBytes);
+  }
+
+  private unary(op: UnaryOp, x: View, out: Storage): void {
+    const name = unaryKernels[op];
+    const px = this.address(x);
+    const po = this.address(out);
+    if (name === undefined || x.dtype !== "float32" || px === null || po === null || !isDense(x)) {
+      jsKernels.unary(op, x, out);
+      return;
+    }
+    this.wasm[name](px, po, out.length);
+  }
+
+  private binary(op: BinaryOp, a: View, b: View, shape: Shape, out: Storage): void {
+    const names = binaryKernels[op];
+    const pa = this.address(a);
+    const pb = this.address(b);
+    const po = this.address(out);
+    if (
+      names !== undefined &&
+      a.dtype === "float32" &&
+      pa !== null &&
+      pb !== null &&
+      po !== null &&
+      isDense(a, shape)
+    ) {
+      if (isDense(b, shape)) {
+        this.wasm[names[0]](pa, pb, po, out.length);
+        return;
+      }
+      // b is one row broadcast over the rows of a: b's shape is a suffix [cols] (leading 1s allowed).
+      const cols = shape.length === 0 ? 1 : (shape[shape.length - 1] as number);
+      if (
+        b.shape.length > 0 &&
+        sizeOf(b.shape) === cols &&
+        b.shape[b.shape.length - 1] === cols &&
+        b.strides[b.strides.length - 1] === 1
+      ) {
+        this.wasm[names[1]](pa, pb, po, out.length / Math.max(cols, 1), cols);
+        return;
+      }
+    }
+    jsKernels.binary(op, a, b, shape, out);
+  }
+
+  private reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void {
+    const px = this.address(x);
+    const po = this.address(out);
+    if (
+      op === "sum" &&
+      x.dtype === "float32" &&
+      px !== null &&
+      po !== null &&
+      isDense(x) &&
+      x.shape.length > 0
+    ) {
+      if (axes.length === x.shape.length) {
+        out.array[0] = this.wasm.sum(px, sizeOf(x.shape));
+        return;
+      }
+      // Leading axes reduced: a column sum over [rows, cols].
+      if (axes.every((axis, i) => axis === i)) {
+        const rows = sizeOf(x.shape.slice(0, axes.length));
+        this.wasm.colSum(px, po, rows, sizeOf(x.shape.slice(axes.length)), 0);
+        return;
+      }
+    }
+    jsKernels.reduce(op, x, axes, out);
+  }
+}
+
+/** The wasm backend, or undefined where WebAssembly SIMD is missing. */
+export function createWasmBackend(): WasmBackend | undefined {
+  return simdSupported() ? new WasmBackend() : undefined;
+}
