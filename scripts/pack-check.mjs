@@ -10,7 +10,7 @@
  * Usage: node scripts/pack-check.mjs [package-dir-name ...]
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -29,9 +29,15 @@ for (const dir of readdirSync(join(root, "packages"))) {
 
 function run(command, args, cwd) {
   try {
-    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(command, args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (error) {
-    throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed:\n${error.stdout}${error.stderr}`);
+    throw new Error(
+      `${command} ${args.join(" ")} (in ${cwd}) failed:\n${error.stdout}${error.stderr}`,
+    );
   }
 }
 
@@ -60,7 +66,11 @@ function pack(name) {
   if (packed.has(name)) return packed.get(name);
   const { dir } = libraries.get(name);
   const out = run("pnpm", ["pack", "--pack-destination", tarballs], join(root, "packages", dir));
-  const file = out.trim().split("\n").filter((l) => l.endsWith(".tgz")).pop();
+  const file = out
+    .trim()
+    .split("\n")
+    .filter((l) => l.endsWith(".tgz"))
+    .pop();
   const path = file.startsWith("/") ? file : join(tarballs, file);
   packed.set(name, path);
   return path;
@@ -69,14 +79,19 @@ function pack(name) {
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 const tsx = join(root, "node_modules", "tsx", "dist", "esm", "index.mjs");
 let failures = 0;
-const names = [...libraries.keys()].filter((n) => only.length === 0 || only.includes(libraries.get(n).dir));
+const names = [...libraries.keys()].filter(
+  (n) => only.length === 0 || only.includes(libraries.get(n).dir),
+);
 for (const name of names) {
   const { dir } = libraries.get(name);
   const project = join(scratch, dir);
   const started = Date.now();
   try {
     run("mkdir", ["-p", project], scratch);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: `check-${dir}`, private: true, type: "module" }));
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: `check-${dir}`, private: true, type: "module" }),
+    );
     const wanted = [name, ...recurrentDeps(name)];
     const files = wanted.map(pack);
     run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], project);
@@ -87,12 +102,35 @@ for (const name of names) {
     }
     const example = exampleOf(dir);
     writeFileSync(join(project, "example.ts"), example.code);
-    run("node", [tsc, "--noEmit", "--strict", "--module", "nodenext", "--target", "es2022", "--skipLibCheck", "false", "--types", "node", "--typeRoots", join(root, "node_modules", "@types"), "example.ts"], project);
+    run(
+      "node",
+      [
+        tsc,
+        "--noEmit",
+        "--strict",
+        "--module",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--skipLibCheck",
+        "false",
+        "--types",
+        "node",
+        "--typeRoots",
+        join(root, "node_modules", "@types"),
+        "example.ts",
+      ],
+      project,
+    );
     const output = run("node", ["--import", tsx, "example.ts"], project);
     if (example.prints !== undefined && output.trim() !== example.prints.trim()) {
-      throw new Error(`the example printed\n${output}\nbut the README says it prints\n${example.prints}`);
+      throw new Error(
+        `the example printed\n${output}\nbut the README says it prints\n${example.prints}`,
+      );
     }
-    console.log(`pack-check ${name}: ok in ${((Date.now() - started) / 1000).toFixed(1)} s (${wanted.length} tarball${wanted.length > 1 ? "s" : ""})`);
+    console.log(
+      `pack-check ${name}: ok in ${((Date.now() - started) / 1000).toFixed(1)} s (${wanted.length} tarball${wanted.length > 1 ? "s" : ""})`,
+    );
     if (process.env.PACK_CHECK_VERBOSE) console.log(output);
   } catch (error) {
     failures++;

@@ -6,12 +6,27 @@ import type { Tensor } from "../tensor.js";
 import { gemmInto } from "./gemm-into.js";
 import { reshape, slice } from "./views.js";
 
+const transposed = (m: number[][]) => (m[0] ?? []).map((_, j) => m.map((row) => row[j] as number));
+
 /** Naive float64 reference of α·op(a)·op(b) + β·c on nested arrays. */
-function reference(a: number[][], b: number[][], c: number[][], ta: boolean, tb: boolean, alpha: number, beta: number) {
-  const A = ta ? a[0]!.map((_, j) => a.map((row) => row[j]!)) : a;
-  const B = tb ? b[0]!.map((_, j) => b.map((row) => row[j]!)) : b;
+function reference(
+  a: number[][],
+  b: number[][],
+  c: number[][],
+  ta: boolean,
+  tb: boolean,
+  alpha: number,
+  beta: number,
+) {
+  const A = ta ? transposed(a) : a;
+  const B = tb ? transposed(b) : b;
   return c.map((row, i) =>
-    row.map((old, j) => alpha * A[i]!.reduce((s, v, p) => s + v * B[p]![j]!, 0) + beta * old),
+    row.map(
+      (old, j) =>
+        alpha *
+          (A[i] as number[]).reduce((s, v, p) => s + v * ((B[p] as number[])[j] as number), 0) +
+        beta * old,
+    ),
   );
 }
 
@@ -35,10 +50,22 @@ describe.each(listBackends())("gemmInto on %s", (backend) => {
     const before = out.toArray() as number[][];
     const outside = [slice(buffer, [0], [1]).toArray(), slice(buffer, [2], [3]).toArray()];
     gemmInto(out, a, b, { transposeA: ta, transposeB: tb, alpha: 0.5, beta: 1 });
-    const expected = reference(a.toArray() as number[][], b.toArray() as number[][], before, ta, tb, 0.5, 1);
+    const expected = reference(
+      a.toArray() as number[][],
+      b.toArray() as number[][],
+      before,
+      ta,
+      tb,
+      0.5,
+      1,
+    );
     const got = out.toArray() as number[][];
     // float32 products of 7 terms in [-1, 1]: 1e-5 absolute is ample.
-    got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i]![j]!, 5)));
+    got.forEach((row, i) => {
+      row.forEach((v, j) => {
+        expect(v).toBeCloseTo((expected[i] as number[])[j] as number, 5);
+      });
+    });
     // The blocks around it are untouched.
     expect([slice(buffer, [0], [1]).toArray(), slice(buffer, [2], [3]).toArray()]).toEqual(outside);
   });

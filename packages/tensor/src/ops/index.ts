@@ -1,6 +1,7 @@
 /** Every op, re-exported for the package index. */
 export * from "./binary.js";
 export * from "./creation.js";
+export * from "./gemm-into.js";
 export * from "./indexing.js";
 export * from "./join.js";
 export * from "./mat-mul.js";
@@ -9,4 +10,3 @@ export * from "./softmax.js";
 export * from "./unary.js";
 export { empty } from "./util.js";
 export * from "./views.js";
-export * from "./gemm-into.js";

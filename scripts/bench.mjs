@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench [name ...]`: runs each named benchmark (all when none is named)
+ * for our implementations and the references in the same run, prints JSON
+ * lines on standard output and a ratio table on standard error.
+ *
+ *   gemm  W1: matMul GFLOP/s, recurrent-js and recurrent-wasm vs tfjs-cpu, tfjs-wasm, torch
+ *
+ * Our side runs from sources (tsx with the @recurrent/source condition), so
+ * no build is needed. Flags after the names go to every part, e.g.
+ * `pnpm bench gemm --sizes 256,1024`.
+ */
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { parseJsonLines, printRatioTable, runReference } from "../bench/harness.mjs";
+
+const root = resolve(import.meta.dirname, "..");
+const known = {
+  gemm: { ours: "bench/ours/gemm.ts", refs: ["tfjs-cpu", "tfjs-wasm", "torch"], refBench: "gemm" },
+};
+// Names first, then flags with their values: `gemm w2 --sizes 256,1024`.
+const names = [];
+const flags = [];
+for (let i = 2; i < process.argv.length; i++) {
+  const arg = process.argv[i];
+  if (arg.startsWith("--")) {
+    flags.push(arg);
+    const value = process.argv[i + 1];
+    if (value !== undefined && !value.startsWith("--")) flags.push(process.argv[++i]);
+  } else names.push(arg);
+}
+const unknown = names.filter((n) => !(n in known));
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown benchmark ${unknown.join(", ")}; known: ${Object.keys(known).join(", ")}`,
+  );
+  process.exit(2);
+}
+const option = (name) => {
+  const at = flags.indexOf(name);
+  return at >= 0 ? flags[at + 1] : undefined;
+};
+
+const lines = [];
+for (const name of names.length > 0 ? names : Object.keys(known)) {
+  const spec = known[name];
+  const tsx = join(root, "node_modules", ".bin", "tsx");
+  const ours = spawnSync(tsx, ["--conditions=@recurrent/source", join(root, spec.ours), ...flags], {
+    cwd: join(root, "bench"),
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const ourLines = parseJsonLines(ours.stdout);
+  for (const line of ourLines) console.log(JSON.stringify(line));
+  lines.push(...ourLines);
+  if (ours.status !== 0)
+    console.error(`bench ${name}: our implementation exited with ${ours.status}`);
+  for (const ref of spec.refs) {
+    const refArgs = { bench: [spec.refBench] };
+    const sizes = option("--sizes");
+    if (sizes) refArgs.gemmSizes = sizes.split(",").map(Number);
+    lines.push(...(await runReference(ref, refArgs, { echo: true })));
+  }
+}
+printRatioTable(lines);
