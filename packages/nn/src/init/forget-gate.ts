@@ -1,0 +1,54 @@
+/**
+ * The forget-gate bias trick (Gers et al. 2000; Jozefowicz et al. 2015): start
+ * an LSTM's forget gate open, so gradients flow through the cell state from
+ * the first step. An LSTM bias [4·hidden] holds the gates in PyTorch's order
+ * i, f, g, o; the forget gate is the second quarter.
+ */
+import type { FloatDType, Generator, Shape, Tensor } from "@recurrent/tensor";
+import { full } from "@recurrent/tensor";
+import { check, fmt } from "../errors.js";
+import type { Initializer } from "./initializers.js";
+
+function hiddenOf(where: string, shape: Shape): number {
+  const n = shape[0] as number;
+  check(shape.length === 1 && n % 4 === 0, "SHAPE", () => {
+    return `${where}: expected an LSTM bias [4·hidden] (gates i, f, g, o), got ${fmt(shape)}`;
+  });
+  return n / 4;
+}
+
+/**
+ * Set the forget-gate quarter (elements hidden..2·hidden) of an LSTM bias to
+ * `value`, in place; the other gates keep their values. Returns the bias.
+ *
+ * @example
+ * setForgetGateBias(lstm.bias_ih_l0, 1); // PyTorch sums bias_ih and bias_hh: set one, or split
+ */
+export function setForgetGateBias(bias: Tensor, value = 1): Tensor {
+  const hidden = hiddenOf("setForgetGateBias", bias.shape);
+  check(bias.isContiguous, "ARGUMENT", () => "setForgetGateBias: expected a contiguous bias");
+  bias.storage.array.fill(value, bias.offset + hidden, bias.offset + 2 * hidden);
+  return bias;
+}
+
+/**
+ * An initialiser for an LSTM bias: `base` (zeros by default) everywhere, then
+ * `value` in the forget-gate quarter.
+ *
+ * @example
+ * forgetGateBias({ value: 1 })([4 * hidden], generator); // [0…0, 1…1, 0…0, 0…0]
+ */
+export function forgetGateBias(options: { value?: number; base?: Initializer } = {}): Initializer {
+  const value = options.value ?? 1;
+  check(
+    Number.isFinite(value),
+    "ARGUMENT",
+    () => `forgetGateBias: value must be finite, got ${value}`,
+  );
+  return (shape: Shape, generator: Generator, dtype: FloatDType = "float32") => {
+    hiddenOf("forgetGateBias", shape);
+    const bias =
+      options.base === undefined ? full(shape, 0, dtype) : options.base(shape, generator, dtype);
+    return setForgetGateBias(bias, value);
+  };
+}
