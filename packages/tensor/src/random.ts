@@ -209,7 +209,8 @@ export class Generator {
   private fill(shape: Shape, dtype: DType, draw: () => number): Tensor {
     const out = empty(shape, dtype);
     const array = out.storage.array;
-    for (let i = 0; i < out.size; i++) array[i] = draw();
+    const n = out.size;
+    for (let i = 0; i < n; i++) array[i] = draw();
     return out;
   }
 }

@@ -1,5 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { listBackends, setBackend } from "../index.js";
+import { describe, expect, it } from "vitest";
 import { expectClose, ref, refZip, seeded, strided, values } from "../testing/reference.js";
 import {
   abs,
@@ -104,11 +103,8 @@ const broadcastCases: [number[], number[], number[]][] = [
   [[2, 0], [1], [2, 0]],
 ];
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Elementwise ops: unary, binary with broadcasting, comparisons, where, clip, cast and dtypes; run per backend by ops.test.ts. */
+export function elementwiseSuite(_backend: string): void {
   describe("unary ops match their float64 definitions", () => {
     // Positive inputs for log/sqrt/rsqrt/reciprocal, signed for the rest.
     const signed = seeded(11, 24, -3, 3);
@@ -334,4 +330,4 @@ describe.each(listBackends())("%s backend", (name) => {
       }
     });
   });
-});
+}

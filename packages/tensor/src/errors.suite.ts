@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   add,
   argmax,
@@ -47,11 +47,8 @@ function thrown(fn: () => unknown): TensorError {
 
 const int = (data: number[]) => tensor(data, { dtype: "int32" });
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Error messages, pinned exactly; run per backend by ops.test.ts. */
+export function errorsSuite(_backend: string): void {
   describe("matMul", () => {
     it("inner dimensions, plain and transposed", () => {
       expect(() => matMul(zeros([2, 3]), zeros([4, 5]))).toThrowErrorMatchingInlineSnapshot(
@@ -347,4 +344,4 @@ describe.each(listBackends())("%s backend", (name) => {
       `setBackend: unknown backend "webgpu"; registered: ${listBackends().join(", ")}`,
     );
   });
-});
+}

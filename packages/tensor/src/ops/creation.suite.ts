@@ -1,5 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { listBackends, setBackend } from "../index.js";
+import { describe, expect, it } from "vitest";
 import { values } from "../testing/reference.js";
 import {
   arange,
@@ -14,11 +13,8 @@ import {
   zerosLike,
 } from "./index.js";
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Creation: tensor from nested and typed arrays, constants, arange, eye; run per backend by ops.test.ts. */
+export function creationSuite(backend: string): void {
   describe("tensor", () => {
     it("infers shape from nested arrays, float32 by default", () => {
       const t = tensor([
@@ -133,7 +129,7 @@ describe.each(listBackends())("%s backend", (name) => {
       const e = empty([2, 3], "float64");
       expect(e.shape).toEqual([2, 3]);
       expect(e.dtype).toBe("float64");
-      expect(e.storage.backend).toBe(name);
+      expect(e.storage.backend).toBe(backend);
     });
   });
-});
+}

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
-import { beforeEach, describe, expect } from "vitest";
-import { broadcastShapes, listBackends, setBackend, type Tensor } from "../index.js";
+import { expect } from "vitest";
+import { broadcastShapes, type Tensor } from "../index.js";
 import { expectClose, refBroadcastShape, size, values } from "../testing/reference.js";
 import {
   add,
@@ -17,6 +17,8 @@ import {
 
 // Ranks ≤ 4 and dimensions ≤ 5, as STYLE.md asks; fast-check prints the
 // seed and the shrunk counterexample on failure.
+/** 50 cases per property and backend keeps the suite fast; the seed varies per run. */
+const runs = { numRuns: 50 };
 const dim = fc.integer({ min: 1, max: 5 });
 const shapeArb = (minRank = 0, maxRank = 4) =>
   fc.array(dim, { minLength: minRank, maxLength: maxRank });
@@ -56,22 +58,22 @@ const permutationOf = (n: number) =>
       .map(([, i]) => i),
   );
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
-  test.prop([broadcastPair])("broadcasting is symmetric in shape", ([a, b]) => {
+/** Property tests (fast-check): broadcasting, views and algebraic identities; run per backend by ops.test.ts. */
+export function propertiesSuite(_backend: string): void {
+  test.prop([broadcastPair], runs)("broadcasting is symmetric in shape", ([a, b]) => {
     const ab = broadcastShapes("add", a as number[], b as number[]);
     expect(broadcastShapes("add", b as number[], a as number[])).toEqual(ab);
     expect(ab).toEqual(refBroadcastShape(a as number[], b as number[]));
   });
 
-  test.prop([
-    broadcastPair.chain(([sa, sb]) =>
-      fc.tuple(tensorArb(fc.constant(sa as number[])), tensorArb(fc.constant(sb as number[]))),
-    ),
-  ])("add and mul commute under broadcasting: a + b = b + a, a·b = b·a", ([ra, rb]) => {
+  test.prop(
+    [
+      broadcastPair.chain(([sa, sb]) =>
+        fc.tuple(tensorArb(fc.constant(sa as number[])), tensorArb(fc.constant(sb as number[]))),
+      ),
+    ],
+    runs,
+  )("add and mul commute under broadcasting: a + b = b + a, a·b = b·a", ([ra, rb]) => {
     const a = make(ra);
     const b = make(rb);
     const ab = add(a, b);
@@ -81,7 +83,7 @@ describe.each(listBackends())("%s backend", (name) => {
     expect(values(mul(a, b))).toEqual(values(mul(b, a)));
   });
 
-  test.prop([tensorArb(shapeArb()), fc.nat()])(
+  test.prop([tensorArb(shapeArb()), fc.nat()], runs)(
     "reshape round-trips through any factorisation of the size",
     (r, pick) => {
       const x = make(r);
@@ -96,7 +98,7 @@ describe.each(listBackends())("%s backend", (name) => {
     },
   );
 
-  test.prop([tensorArb(shapeArb(2)), fc.nat(), fc.nat()])(
+  test.prop([tensorArb(shapeArb(2)), fc.nat(), fc.nat()], runs)(
     "transpose twice is the identity (any two axes)",
     (r, i, j) => {
       const x = make(r);
@@ -108,9 +110,10 @@ describe.each(listBackends())("%s backend", (name) => {
     },
   );
 
-  test.prop([
-    tensorArb(shapeArb(1)).chain((r) => fc.tuple(fc.constant(r), permutationOf(r.shape.length))),
-  ])("permute then the inverse permutation is the identity", ([r, order]) => {
+  test.prop(
+    [tensorArb(shapeArb(1)).chain((r) => fc.tuple(fc.constant(r), permutationOf(r.shape.length)))],
+    runs,
+  )("permute then the inverse permutation is the identity", ([r, order]) => {
     const inverse = new Array<number>(order.length);
     order.forEach((a, i) => {
       inverse[a] = i;
@@ -119,18 +122,21 @@ describe.each(listBackends())("%s backend", (name) => {
     expect(values(back)).toEqual(r.data);
   });
 
-  test.prop([
-    fc
-      .tuple(shapeArb(0, 2), dim, dim, dim, fc.boolean(), fc.boolean())
-      .chain(([batch, m, k, n, ta, tb]) =>
-        fc.tuple(
-          tensorArb(fc.constant([...batch, ...(ta ? [k, m] : [m, k])])),
-          tensorArb(fc.constant([...batch, ...(tb ? [n, k] : [k, n])])),
-          fc.constant(ta),
-          fc.constant(tb),
+  test.prop(
+    [
+      fc
+        .tuple(shapeArb(0, 2), dim, dim, dim, fc.boolean(), fc.boolean())
+        .chain(([batch, m, k, n, ta, tb]) =>
+          fc.tuple(
+            tensorArb(fc.constant([...batch, ...(ta ? [k, m] : [m, k])])),
+            tensorArb(fc.constant([...batch, ...(tb ? [n, k] : [k, n])])),
+            fc.constant(ta),
+            fc.constant(tb),
+          ),
         ),
-      ),
-  ])("(a·b)ᵀ = bᵀ·aᵀ, through the transpose flags", ([ra, rb, ta, tb]) => {
+    ],
+    runs,
+  )("(a·b)ᵀ = bᵀ·aᵀ, through the transpose flags", ([ra, rb, ta, tb]) => {
     const a = make(ra);
     const b = make(rb);
     const left = transpose(matMul(a, b, { transposeA: ta, transposeB: tb }));
@@ -141,15 +147,18 @@ describe.each(listBackends())("%s backend", (name) => {
     expectClose(right, left, { rtol: 1e-6, atol: 1e-5 });
   });
 
-  test.prop([
-    tensorArb(shapeArb(1)).chain((r) =>
-      fc.tuple(
-        fc.constant(r),
-        fc.nat({ max: r.shape.length - 1 }),
-        fc.array(fc.nat({ max: 5 }), { maxLength: 3 }),
+  test.prop(
+    [
+      tensorArb(shapeArb(1)).chain((r) =>
+        fc.tuple(
+          fc.constant(r),
+          fc.nat({ max: r.shape.length - 1 }),
+          fc.array(fc.nat({ max: 5 }), { maxLength: 3 }),
+        ),
       ),
-    ),
-  ])("slicing along an axis then concatenating reassembles the tensor", ([r, axis, cutsRaw]) => {
+    ],
+    runs,
+  )("slicing along an axis then concatenating reassembles the tensor", ([r, axis, cutsRaw]) => {
     const x = make(r);
     const extent = r.shape[axis] as number;
     const cuts = [0, ...cutsRaw.map((c) => c % (extent + 1)).sort((p, q) => p - q), extent];
@@ -163,7 +172,7 @@ describe.each(listBackends())("%s backend", (name) => {
     expect(values(joined)).toEqual(r.data);
   });
 
-  test.prop([tensorArb(shapeArb(1))])(
+  test.prop([tensorArb(shapeArb(1))], runs)(
     "the sum over all axes equals a sum of sums, axis by axis",
     (r) => {
       const x = make(r);
@@ -178,4 +187,4 @@ describe.each(listBackends())("%s backend", (name) => {
       expect(Math.abs(partial.item() - total)).toBeLessThanOrEqual(tol);
     },
   );
-});
+}

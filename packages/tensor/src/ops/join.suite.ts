@@ -1,13 +1,9 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { listBackends, setBackend } from "../index.js";
+import { describe, expect, it } from "vitest";
 import { expectClose, ref, refConcat, seeded, strided, values } from "../testing/reference.js";
 import { arange, concat, reshape, split, stack, tensor, transpose, zeros } from "./index.js";
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Joins: concat, stack, split; run per backend by ops.test.ts. */
+export function joinSuite(_backend: string): void {
   describe("concat", () => {
     it("joins matrices along rows and along columns", () => {
       const a = tensor([
@@ -144,4 +140,4 @@ describe.each(listBackends())("%s backend", (name) => {
       ]);
     });
   });
-});
+}

@@ -1,5 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { listBackends, setBackend } from "../index.js";
+import { describe, expect, it } from "vitest";
 import {
   expectClose,
   ref,
@@ -14,11 +13,8 @@ import { gather, indexSelect, oneHot, scatterAdd, tensor, transpose } from "./in
 const int = (data: number[], shape?: number[]) =>
   tensor(data, shape === undefined ? { dtype: "int32" } : { dtype: "int32", shape });
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Indexing: gather, scatterAdd, oneHot; run per backend by ops.test.ts. */
+export function indexingSuite(_backend: string): void {
   describe("gather", () => {
     it("is an embedding lookup: [vocab, dim] by [batch, time] → [batch, time, dim]", () => {
       const table = tensor([
@@ -135,4 +131,4 @@ describe.each(listBackends())("%s backend", (name) => {
       expect(values(got)).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0]);
     });
   });
-});
+}

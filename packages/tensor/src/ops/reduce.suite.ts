@@ -1,5 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { listBackends, setBackend } from "../index.js";
+import { describe, expect, it } from "vitest";
 import {
   expectClose,
   ref,
@@ -52,11 +51,8 @@ const axisCases: [number[] | undefined, boolean][] = [
   [[], false],
 ];
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Reductions: sum, prod, max, min, mean, logsumexp, norm, argmax/argmin; run per backend by ops.test.ts. */
+export function reduceSuite(_backend: string): void {
   describe.each(axisCases)("over axes %j (keepDims %s)", (axes, keepDims) => {
     const shape = [3, 4, 5];
     const data = seeded(31, 60, -2, 2);
@@ -183,4 +179,4 @@ describe.each(listBackends())("%s backend", (name) => {
       expectClose(sum(x), [n * Math.fround(0.1)], { rtol: 1e-6 });
     });
   });
-});
+}

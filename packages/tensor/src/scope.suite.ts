@@ -1,12 +1,10 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   add,
   keep,
-  listBackends,
   matMul,
   ones,
   reshape,
-  setBackend,
   type Tensor,
   TensorError,
   tensor,
@@ -17,11 +15,8 @@ import {
 const disposedMessage = (op: string) =>
   `${op}: a tensor was used after it was disposed (created inside a tidy() that has ended? return it from the tidy or keep() it)`;
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Dispose, tidy and keep; run per backend by ops.test.ts. */
+export function scopeSuite(_backend: string): void {
   describe("dispose", () => {
     it("is idempotent and marks the tensor", () => {
       const x = ones([2]);
@@ -170,7 +165,7 @@ describe.each(listBackends())("%s backend", (name) => {
       ]);
     });
   });
-});
+}
 
 function values(t: Tensor): number[] {
   return Array.from(t.data());

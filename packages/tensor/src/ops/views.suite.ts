@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { listBackends, setBackend, type Tensor } from "../index.js";
+import { describe, expect, it } from "vitest";
+import type { Tensor } from "../index.js";
 import { ref, refPermute, seeded, strided, values } from "../testing/reference.js";
 import {
   add,
@@ -18,11 +18,8 @@ import {
   unsqueeze,
 } from "./index.js";
 
-describe.each(listBackends())("%s backend", (name) => {
-  beforeEach(() => {
-    setBackend(name);
-  });
-
+/** Views: reshape, permute/transpose, slice, expand, squeeze/unsqueeze/flatten, contiguous, pad; run per backend by ops.test.ts. */
+export function viewsSuite(_backend: string): void {
   describe("reshape", () => {
     it("is a view of contiguous data (same storage, no copy)", () => {
       const x = arange(6);
@@ -209,4 +206,4 @@ describe.each(listBackends())("%s backend", (name) => {
       expect(values(strided(v))).toEqual(expected);
     });
   });
-});
+}
