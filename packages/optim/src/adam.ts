@@ -1,0 +1,124 @@
+/**
+ * Adam (and, through `adamFamily`, AdamW): torch.optim.Adam of PyTorch 1.13
+ * (`_single_tensor_adam`), step for step, with the AMSGrad variant and L2
+ * weight decay. The default choice for training recurrent networks, whose
+ * gradients differ in scale by orders of magnitude across time and gates.
+ */
+import { betas, boolean, nonNegative, type OptionSpecs } from "./options.js";
+import { type PerParamRule, type PerParamState, perParamTransform } from "./per-param.js";
+import { type FloatArray, type Transform, zerosLike } from "./transform.js";
+
+/** Options of `adam`; PyTorch's names in camelCase (`weight_decay` → `weightDecay`). */
+export interface AdamOptions {
+  /** Learning rate. Default 1e-3. */
+  lr?: number;
+  /** Decay rates (β1, β2) of the first and second moment averages, each in [0, 1). Default [0.9, 0.999]. */
+  betas?: readonly [number, number];
+  /** Added to the denominator for numerical stability. Default 1e-8. */
+  eps?: number;
+  /** L2 penalty λ added to the gradient (Adam) or decoupled decay (AdamW). Default 0 (AdamW: 1e-2). */
+  weightDecay?: number;
+  /** Use the running maximum of the second moment (AMSGrad). Default false. */
+  amsgrad?: boolean;
+  /** Ascend the objective instead of descending it. Default false. */
+  maximize?: boolean;
+}
+
+export type AdamHyper = Required<AdamOptions>;
+
+export interface AdamParamState {
+  /** Steps taken by this parameter (t). */
+  step: number;
+  /** First moment m (PyTorch's `exp_avg`). */
+  expAvg: FloatArray;
+  /** Second moment v (`exp_avg_sq`). */
+  expAvgSq: FloatArray;
+  /** Running max of v under AMSGrad (`max_exp_avg_sq`), else null. */
+  maxExpAvgSq: FloatArray | null;
+}
+
+export type AdamState = PerParamState<AdamParamState>;
+
+/** The options table shared by Adam and AdamW; only weightDecay's default differs. */
+function adamSpecs(weightDecay: number): OptionSpecs<AdamHyper> {
+  return {
+    lr: { default: 1e-3, check: nonNegative },
+    betas: { default: [0.9, 0.999], check: betas },
+    eps: { default: 1e-8, check: nonNegative },
+    weightDecay: { default: weightDecay, check: nonNegative },
+    amsgrad: { default: false, check: boolean },
+    maximize: { default: false, check: boolean },
+  };
+}
+
+/**
+ * The Adam update, with weight decay either added to the gradient (Adam,
+ * `decoupled` false) or applied to the parameter (AdamW):
+ *
+ *   g ← -∇ if maximize else ∇;   t ← t + 1
+ *   g ← g + λ·p                                  (Adam, λ ≠ 0)
+ *   p ← p·(1 − lr·λ)                             (AdamW)
+ *   m ← β1·m + (1 − β1)·g
+ *   v ← β2·v + (1 − β2)·g²
+ *   v̂ ← max(v̂, v) under AMSGrad, else v̂ = v
+ *   denom = √v̂ / √(1 − β2ᵗ) + ε
+ *   p ← p − (lr / (1 − β1ᵗ))·m / denom
+ */
+export function adamFamily(
+  name: string,
+  decoupled: boolean,
+): PerParamRule<AdamHyper, AdamParamState> {
+  return {
+    name,
+    specs: adamSpecs(decoupled ? 1e-2 : 0),
+    initParam: (param, h) => ({
+      step: 0,
+      expAvg: zerosLike(param),
+      expAvgSq: zerosLike(param),
+      maxExpAvgSq: h.amsgrad ? zerosLike(param) : null,
+    }),
+    updateParam(grad, state, param, h, out) {
+      const { lr, eps, weightDecay, amsgrad } = h;
+      const [beta1, beta2] = h.betas;
+      const sign = h.maximize ? -1 : 1;
+      state.step += 1;
+      const step = state.step;
+      const m = state.expAvg;
+      const v = state.expAvgSq;
+      if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = zerosLike(param);
+      const vMax = amsgrad ? (state.maxExpAvgSq as FloatArray) : v;
+      const stepSize = lr / (1 - beta1 ** step);
+      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+      const negStepSize = -stepSize;
+      const oneMinusBeta1 = 1 - beta1;
+      const oneMinusBeta2 = 1 - beta2;
+      const decay = decoupled ? lr * weightDecay : 0;
+      const l2 = decoupled ? 0 : weightDecay;
+      for (let i = 0; i < param.length; i++) {
+        const p = param[i] as number;
+        let g = sign * (grad[i] as number);
+        if (l2 !== 0) g = g + l2 * p;
+        m[i] = (m[i] as number) * beta1 + oneMinusBeta1 * g;
+        v[i] = (v[i] as number) * beta2 + oneMinusBeta2 * g * g;
+        if (amsgrad && (v[i] as number) > (vMax[i] as number)) vMax[i] = v[i] as number;
+        const denom = Math.sqrt(vMax[i] as number) / biasCorrection2Sqrt + eps;
+        const move = (negStepSize * (m[i] as number)) / denom;
+        // AdamW: p·(1 − lr·λ) − p = −lr·λ·p, folded into the same update.
+        out[i] = decay !== 0 ? -decay * p + move : move;
+      }
+    },
+  };
+}
+
+const rule = adamFamily("adam", false);
+
+/**
+ * Adam as a pure transform (torch.optim.Adam's update, PyTorch 1.13 defaults:
+ * lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0).
+ *
+ * @example
+ * const optimizer = new Optimizer(model.namedParameters(), adam({ lr: 3e-3 }));
+ */
+export function adam(options: AdamOptions = {}): Transform<AdamState, AdamHyper> {
+  return perParamTransform(rule, options);
+}

@@ -1,0 +1,83 @@
+/**
+ * @recurrent/optim — optimizers, gradient clipping and learning-rate
+ * schedules for recurrent.
+ *
+ * Each optimizer is a pure transform (`init`, `update`) over flat arrays
+ * keyed by parameter name, matching PyTorch 1.13 step for step; `Optimizer`
+ * is the thin stateful shell over tensors with `step`, `zeroGrad`,
+ * `stateDict` and `loadStateDict`. Schedules are pure too, driven by
+ * `Scheduler`. Everything is registered through `optimPlugin`.
+ */
+
+export type { AdagradHyper, AdagradOptions, AdagradParamState, AdagradState } from "./adagrad.js";
+export { adagrad } from "./adagrad.js";
+export type { AdamHyper, AdamOptions, AdamParamState, AdamState } from "./adam.js";
+export { adam } from "./adam.js";
+export type { AdamWOptions } from "./adamw.js";
+export { adamw } from "./adamw.js";
+export type { AnyTransform, ChainHyper, ChainState } from "./chain.js";
+export { chain } from "./chain.js";
+export type { ClipGradNormOptions } from "./clip.js";
+export { clipGradNorm, clipGradValue } from "./clip.js";
+export type {
+  ClipByGlobalNormHyper,
+  ClipByGlobalNormOptions,
+  ClipByValueHyper,
+  ClipByValueOptions,
+  ClipState,
+} from "./clip-transforms.js";
+export { clipByGlobalNorm, clipByValue } from "./clip-transforms.js";
+export type { OptimErrorCode } from "./errors.js";
+export { OptimError } from "./errors.js";
+export { Optimizer } from "./optimizer.js";
+export {
+  adagradEntry,
+  adamEntry,
+  adamwEntry,
+  rmspropEntry,
+  sgdEntry,
+} from "./optimizer-entries.js";
+export type { ParamsInput } from "./params.js";
+export type { PerParamState } from "./per-param.js";
+export { optimPlugin } from "./plugin.js";
+export type { RmspropHyper, RmspropOptions, RmspropParamState, RmspropState } from "./rmsprop.js";
+export { rmsprop } from "./rmsprop.js";
+export {
+  chainedEntry,
+  cosineAnnealingEntry,
+  exponentialEntry,
+  linearEntry,
+  multiStepEntry,
+  reduceOnPlateauEntry,
+  sequentialEntry,
+  stepEntry,
+} from "./schedule-entries.js";
+export type {
+  AnySchedule,
+  ChainedLrOptions,
+  ChainedState,
+  SequentialLrOptions,
+  SequentialState,
+} from "./schedules/compose.js";
+export { chainedLr, sequentialLr } from "./schedules/compose.js";
+export type { CosineAnnealingLrOptions } from "./schedules/cosine-annealing.js";
+export { cosineAnnealingLr } from "./schedules/cosine-annealing.js";
+export type { ExponentialLrOptions, MultiStepLrOptions, StepLrOptions } from "./schedules/decay.js";
+export { exponentialLr, multiStepLr, stepLr } from "./schedules/decay.js";
+export type { LinearLrOptions } from "./schedules/linear.js";
+export { linearLr } from "./schedules/linear.js";
+export type {
+  PlateauState,
+  ReduceLrOnPlateauHyper,
+  ReduceLrOnPlateauOptions,
+} from "./schedules/reduce-on-plateau.js";
+export { reduceLrOnPlateau } from "./schedules/reduce-on-plateau.js";
+export type { ClosedFormSchedule, Schedule, ScheduleState } from "./schedules/schedule.js";
+export { closedForm } from "./schedules/schedule.js";
+export type { LrTarget } from "./schedules/scheduler.js";
+export { Scheduler } from "./schedules/scheduler.js";
+export type { SgdHyper, SgdOptions, SgdParamState, SgdState } from "./sgd.js";
+export { sgd } from "./sgd.js";
+export type { Json, SavedState, StateDict } from "./state-dict.js";
+export type { FloatArray, NamedArrays, Transform, UpdateResult } from "./transform.js";
+export { applyUpdates } from "./transform.js";

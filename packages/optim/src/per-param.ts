@@ -1,0 +1,104 @@
+/**
+ * The shared skeleton of the built-in optimizers. Each one (SGD, Adam, …)
+ * updates every parameter independently from its own gradient and its own
+ * slice of state, as PyTorch's `_single_tensor_*` functions do, so each
+ * optimizer file only states its options and two per-parameter functions;
+ * this file turns them into a `Transform` with validation, overrides, the
+ * pure `update` and the buffer-reusing `updateInPlace`.
+ */
+import { OptimError } from "./errors.js";
+import { type OptionSpecs, resolveOptions } from "./options.js";
+import { checkGrads, type FloatArray, type NamedArrays, type Transform } from "./transform.js";
+
+/** The state of one parameter: an object of numbers, booleans, typed arrays, or null for an unused buffer. */
+export type ParamState = object;
+
+/** Per-parameter state keyed by parameter name. */
+export type PerParamState<TParamState extends ParamState> = Record<string, TParamState>;
+
+export interface PerParamRule<THyper extends object, TParamState extends ParamState> {
+  readonly name: string;
+  readonly specs: OptionSpecs<THyper>;
+  /** Rules across options (e.g. Nesterov needs momentum); run once each option passes on its own. */
+  readonly cross?: (hyper: THyper) => string[];
+  /** Fresh state for one parameter. */
+  initParam(param: FloatArray, hyper: Readonly<THyper>): TParamState;
+  /**
+   * One step for one parameter: update `state` in place (it is already a
+   * private copy when the caller wants purity) and write the update into `out`.
+   */
+  updateParam(
+    grad: FloatArray,
+    state: TParamState,
+    param: FloatArray,
+    hyper: Readonly<THyper>,
+    out: FloatArray,
+  ): void;
+}
+
+/** A copy of one parameter's state: typed arrays are copied, the rest is immutable. */
+function cloneParamState<T extends ParamState>(state: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(state)) {
+    out[key] = ArrayBuffer.isView(value) ? (value as FloatArray).slice() : value;
+  }
+  return out as T;
+}
+
+/** Build the transform of a per-parameter rule, with `options` validated now. */
+export function perParamTransform<THyper extends object, TParamState extends ParamState>(
+  rule: PerParamRule<THyper, TParamState>,
+  options: unknown,
+): Transform<PerParamState<TParamState>, THyper> {
+  const hyper = resolveOptions(rule.name, rule.specs, options, rule.cross);
+  const resolve = (overrides?: Partial<THyper>): Readonly<THyper> =>
+    overrides === undefined || Object.keys(overrides).length === 0
+      ? hyper
+      : resolveOptions(rule.name, rule.specs, overrides, rule.cross, hyper);
+
+  const run = (
+    grads: NamedArrays,
+    state: PerParamState<TParamState>,
+    params: NamedArrays,
+    overrides: Partial<THyper> | undefined,
+    inPlace: boolean,
+  ) => {
+    const h = resolve(overrides);
+    checkGrads(rule.name, grads, params);
+    const next: PerParamState<TParamState> = { ...state };
+    const updates: Record<string, FloatArray> = {};
+    for (const [name, grad] of Object.entries(grads)) {
+      const param = params[name] as FloatArray;
+      const current = state[name];
+      if (current === undefined) {
+        throw new OptimError(
+          "INVALID_STATE",
+          `${rule.name}: no state for parameter "${name}"; make the state with init(params) over every parameter`,
+        );
+      }
+      const own = inPlace ? current : cloneParamState(current);
+      const out =
+        param instanceof Float64Array
+          ? new Float64Array(param.length)
+          : new Float32Array(param.length);
+      rule.updateParam(grad, own, param, h, out);
+      next[name] = own;
+      updates[name] = out;
+    }
+    return { updates, state: next };
+  };
+
+  return {
+    name: rule.name,
+    hyper,
+    resolve,
+    init(params) {
+      const state: PerParamState<TParamState> = {};
+      for (const [name, param] of Object.entries(params))
+        state[name] = rule.initParam(param, hyper);
+      return state;
+    },
+    update: (grads, state, params, overrides) => run(grads, state, params, overrides, false),
+    updateInPlace: (grads, state, params, overrides) => run(grads, state, params, overrides, true),
+  };
+}
