@@ -5,7 +5,7 @@
 import type { BinaryOp, UnaryOp, View } from "../../backend.js";
 import type { Shape } from "../../shape.js";
 import type { Storage } from "../../storage.js";
-import { isDense, offsets } from "./strided.js";
+import { isDense, rows } from "./strided.js";
 
 export const unaryFns: Readonly<Record<UnaryOp, (x: number) => number>> = {
   neg: (x) => -x,
@@ -58,20 +58,33 @@ export function copy(x: View, out: Storage): void {
     dst.set(src.subarray(x.offset, x.offset + dst.length));
     return;
   }
-  const at = offsets(x);
+  const { starts, width, step } = rows(x);
   const toInt = out.dtype === "int32";
-  for (let i = 0; i < dst.length; i++) {
-    const v = src[at[i] as number] as number;
-    dst[i] = toInt ? Math.trunc(v) : v;
+  let w = 0;
+  for (let r = 0; r < starts.length; r++) {
+    for (let j = 0, p = starts[r] as number; j < width; j++, p += step) {
+      const v = src[p] as number;
+      dst[w++] = toInt ? Math.trunc(v) : v;
+    }
   }
 }
 
 export function copyInto(x: View, dst: View): void {
   const src = x.storage.array;
   const out = dst.storage.array;
-  const from = offsets(x);
-  const to = offsets(dst);
-  for (let i = 0; i < from.length; i++) out[to[i] as number] = src[from[i] as number] as number;
+  const from = rows(x);
+  const to = rows(dst);
+  const { width } = from;
+  const contiguousRows = from.step === 1 && to.step === 1 && src.constructor === out.constructor;
+  for (let r = 0; r < from.starts.length; r++) {
+    const a = from.starts[r] as number;
+    const b = to.starts[r] as number;
+    if (contiguousRows) {
+      out.set(src.subarray(a, a + width), b);
+    } else {
+      for (let j = 0; j < width; j++) out[b + j * to.step] = src[a + j * from.step] as number;
+    }
+  }
 }
 
 export function unary(op: UnaryOp, x: View, out: Storage): void {
@@ -82,8 +95,12 @@ export function unary(op: UnaryOp, x: View, out: Storage): void {
     for (let i = 0, j = x.offset; i < dst.length; i++, j++) dst[i] = f(src[j] as number);
     return;
   }
-  const at = offsets(x);
-  for (let i = 0; i < dst.length; i++) dst[i] = f(src[at[i] as number] as number);
+  const { starts, width, step } = rows(x);
+  let w = 0;
+  for (let r = 0; r < starts.length; r++) {
+    for (let j = 0, p = starts[r] as number; j < width; j++, p += step)
+      dst[w++] = f(src[p] as number);
+  }
 }
 
 export function binary(op: BinaryOp, a: View, b: View, outShape: Shape, out: Storage): void {
@@ -97,34 +114,45 @@ export function binary(op: BinaryOp, a: View, b: View, outShape: Shape, out: Sto
     }
     return;
   }
-  const ia = offsets(a, outShape);
-  const ib = offsets(b, outShape);
-  for (let i = 0; i < dst.length; i++)
-    dst[i] = f(x[ia[i] as number] as number, y[ib[i] as number] as number);
+  const ra = rows(a, outShape);
+  const rb = rows(b, outShape);
+  const { width } = ra;
+  let w = 0;
+  for (let r = 0; r < ra.starts.length; r++) {
+    let p = ra.starts[r] as number;
+    let q = rb.starts[r] as number;
+    for (let j = 0; j < width; j++, p += ra.step, q += rb.step)
+      dst[w++] = f(x[p] as number, y[q] as number);
+  }
 }
 
 export function where(condition: View, a: View, b: View, outShape: Shape, out: Storage): void {
   const c = condition.storage.array;
   const x = a.storage.array;
   const y = b.storage.array;
-  const ic = offsets(condition, outShape);
-  const ia = offsets(a, outShape);
-  const ib = offsets(b, outShape);
+  const rc = rows(condition, outShape);
+  const ra = rows(a, outShape);
+  const rb = rows(b, outShape);
   const dst = out.array;
-  for (let i = 0; i < dst.length; i++) {
-    dst[i] =
-      (c[ic[i] as number] as number) !== 0
-        ? (x[ia[i] as number] as number)
-        : (y[ib[i] as number] as number);
+  let w = 0;
+  for (let r = 0; r < rc.starts.length; r++) {
+    let o = rc.starts[r] as number;
+    let p = ra.starts[r] as number;
+    let q = rb.starts[r] as number;
+    for (let j = 0; j < rc.width; j++, o += rc.step, p += ra.step, q += rb.step) {
+      dst[w++] = (c[o] as number) !== 0 ? (x[p] as number) : (y[q] as number);
+    }
   }
 }
 
 export function clip(x: View, min: number, max: number, out: Storage): void {
   const src = x.storage.array;
-  const at = offsets(x);
+  const { starts, width, step } = rows(x);
   const dst = out.array;
-  for (let i = 0; i < dst.length; i++) {
-    const v = src[at[i] as number] as number;
-    dst[i] = Math.min(Math.max(v, min), max);
+  let w = 0;
+  for (let r = 0; r < starts.length; r++) {
+    for (let j = 0, p = starts[r] as number; j < width; j++, p += step) {
+      dst[w++] = Math.min(Math.max(src[p] as number, min), max);
+    }
   }
 }

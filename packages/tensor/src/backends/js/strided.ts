@@ -42,3 +42,36 @@ export function offsets(view: View, target: Shape = view.shape): Int32Array {
   }
   return out;
 }
+
+/** A view read row by row: where each row of the target shape starts, and the step along a row. */
+export interface Rows {
+  /** Storage position of the first element of each row (rows = size / width). */
+  readonly starts: Int32Array;
+  /** Elements per row (the target's last dimension; 1 for a scalar). */
+  readonly width: number;
+  /** Storage step between neighbours in a row (0 when the last axis is broadcast). */
+  readonly step: number;
+}
+
+/**
+ * `view` read as `target` (broadcasting), one entry per row: the offset list
+ * of `offsets` divided by the row width, so kernels loop over a row with a
+ * constant step instead of reading an index per element.
+ */
+export function rows(view: View, target: Shape = view.shape): Rows {
+  if (target.length === 0) return { starts: Int32Array.of(view.offset), width: 1, step: 0 };
+  const strides = broadcastStrides(view.shape, view.strides, target);
+  const width = target[target.length - 1] as number;
+  const outer = target.slice(0, -1);
+  const starts = offsets(
+    {
+      storage: view.storage,
+      dtype: view.dtype,
+      offset: view.offset,
+      shape: outer,
+      strides: strides.slice(0, -1),
+    },
+    outer,
+  );
+  return { starts, width, step: strides[strides.length - 1] as number };
+}
