@@ -1,0 +1,48 @@
+/**
+ * The browser-safe part of this package as one registry plugin:
+ * `createRegistry().use(dataPlugin)` adds the synthetic datasets and the two
+ * tokenizers. The node entry adds the real datasets and files with
+ * `nodeDataPlugin`.
+ */
+import { definePlugin } from "@recurrent/registry";
+import {
+  addingTaskEntry,
+  arProcessEntry,
+  copyTaskEntry,
+  markovChainEntry,
+  noisySineEntry,
+} from "./dataset-entries.js";
+import { charTokenizerEntry, wordTokenizerEntry } from "./tokenizer-entries.js";
+
+/**
+ * @example
+ * const registry = createRegistry().use(dataPlugin);
+ * const sine = registry.create("dataset", "noisy-sine", { seed: 1 }); // typed SeriesDataset
+ * const tokenizer = registry.create("tokenizer", "char", {}).fit("hello");
+ */
+export const dataPlugin = definePlugin({
+  name: "@recurrent/data",
+  entries: [
+    noisySineEntry,
+    arProcessEntry,
+    markovChainEntry,
+    copyTaskEntry,
+    addingTaskEntry,
+    charTokenizerEntry,
+    wordTokenizerEntry,
+  ],
+});
+
+declare module "@recurrent/registry" {
+  interface DatasetTypes {
+    "noisy-sine": typeof noisySineEntry;
+    "ar-process": typeof arProcessEntry;
+    "markov-chain": typeof markovChainEntry;
+    "copy-task": typeof copyTaskEntry;
+    "adding-task": typeof addingTaskEntry;
+  }
+  interface TokenizerTypes {
+    char: typeof charTokenizerEntry;
+    word: typeof wordTokenizerEntry;
+  }
+}
