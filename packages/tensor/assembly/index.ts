@@ -10,3 +10,4 @@ export { exp, log, tanh, sigmoid, relu } from "./unary";
 export { sum, colSum } from "./reduce";
 export { adamStep } from "./adam";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
+export { sgemv } from "./gemv";

@@ -36,13 +36,18 @@ describe.each(listBackends())("gemmInto on %s", (backend) => {
   });
 
   it.each([
-    [false, false],
-    [true, false],
-    [false, true],
-    [true, true],
-  ])("accumulates into a row block of a larger buffer (ta %s, tb %s)", (ta, tb) => {
+    [false, false, 5],
+    [true, false, 5],
+    [false, true, 5],
+    [true, true, 5],
+    // one row: the matrix-vector path
+    [false, false, 1],
+    [true, false, 1],
+    [false, true, 1],
+    [true, true, 1],
+  ])("accumulates into a row block of a larger buffer (ta %s, tb %s, m %s)", (ta, tb, m) => {
     const rng = new Generator(3);
-    const [m, k, n] = [5, 7, 6];
+    const [k, n] = [7, 6];
     const a = rng.uniform(ta ? [k, m] : [m, k], -1, 1);
     const b = rng.uniform(tb ? [n, k] : [k, n], -1, 1);
     const buffer = rng.uniform([3, m, n], -1, 1); // out is the middle [m, n] block

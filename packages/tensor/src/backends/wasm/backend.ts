@@ -126,6 +126,12 @@ export class WasmBackend implements Backend {
     }
     const { m, n, k } = spec;
     const size = bytesPerElement[a.dtype];
+    if (
+      m === 1 &&
+      a.dtype === "float32" &&
+      this.gemv(pa, la, spec.transposeA, pb, lb, spec.transposeB, pc, n, k, 1, 0, spec)
+    )
+      return;
     const double = a.dtype === "float64";
     const workBytes = double
       ? this.wasm.dgemmWorkBytes(m, n, k)
@@ -214,6 +220,38 @@ export class WasmBackend implements Backend {
       work,
     );
     this.allocator.free(work, workBytes);
+  }
+
+  /**
+   * A one-row product c[1,n] = α·x[1,k]·op(B) + β·c through sgemv, when x's k
+   * elements are contiguous (no packing: for one row it would cost more than
+   * the product). Returns false when the layout does not allow it.
+   */
+  private gemv(
+    pa: number,
+    la: Layout,
+    transposeA: boolean,
+    pb: number,
+    lb: Layout,
+    transposeB: boolean,
+    pc: number,
+    n: number,
+    k: number,
+    alpha: number,
+    beta: number,
+    batch?: MatMulSpec,
+  ): boolean {
+    if (batch !== undefined && batch.batchShape.length > 0 && sizeOf(batch.batchShape) !== 1)
+      return false;
+    // x = op(A) as a row: contiguous when A is read untransposed from a row-major row, or
+    // transposed from a column of a matrix whose leading dimension is 1.
+    const xContiguous = transposeA === la.transposed || k <= 1;
+    if (!xContiguous) return false;
+    // op(B) = Bᵀ of a row-major [n, k] store → c = B·x (dot products); else c = Bᵀ·x.
+    const bStoredAsNByK = transposeB !== lb.transposed;
+    if (bStoredAsNByK) this.wasm.sgemv(0, n, k, alpha, pb, lb.ld, pa, beta, pc);
+    else this.wasm.sgemv(1, k, n, alpha, pb, lb.ld, pa, beta, pc);
+    return true;
   }
 
   private unary(op: UnaryOp, x: View, out: Storage): void {

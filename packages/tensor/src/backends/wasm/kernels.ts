@@ -15,6 +15,21 @@ export type Ptr = number;
 
 /** Every function the kernel module exports. Pointers are byte offsets; sizes are element counts. */
 export interface WasmKernels extends WasmRecurrentKernels {
+  /**
+   * Matrix–vector product, BLAS-style: trans 0: y = α·A·x + β·y (A [rows, cols], lda);
+   * trans 1: y = α·Aᵀ·x + β·y. x and y contiguous f32. No scratch, no packing.
+   */
+  sgemv(
+    trans: number,
+    rows: number,
+    cols: number,
+    alpha: number,
+    a: Ptr,
+    lda: number,
+    x: Ptr,
+    beta: number,
+    y: Ptr,
+  ): void;
   /** First byte the JS allocator may use (everything below belongs to the module). */
   readonly heapBase: number;
   /**
@@ -241,6 +256,7 @@ const kernelNames = [
   "sum",
   "colSum",
   "adamStep",
+  "sgemv",
   "lstmForward",
   "lstmBackward",
   "gruForward",
