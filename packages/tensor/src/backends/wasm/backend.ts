@@ -198,6 +198,13 @@ export class WasmBackend implements Backend {
       jsKernels.gemm(a, b, out, spec);
       return;
     }
+    if (
+      m === 1 &&
+      a.dtype === "float32" &&
+      this.gemv(pa, la, spec.transposeA, pb, lb, spec.transposeB, pc, n, k, spec.alpha, spec.beta)
+    ) {
+      return;
+    }
     const double = a.dtype === "float64";
     const workBytes = double
       ? this.wasm.dgemmWorkBytes(m, n, k)

@@ -1,0 +1,144 @@
+/**
+ * W2 and W3 for our library, through its public parts exactly as a user
+ * would assemble them: one-hot input (65 symbols) → `Recurrent` (rnn, lstm
+ * or gru, hidden 256, all 64 steps, full BPTT, zero initial state) →
+ * `Linear` 256→65 → mean `crossEntropy` over the 32×64 positions → Adam
+ * (lr 2e-3); one fixed random batch; time = forward + backward + update +
+ * reading the loss. W3: batch 1, LSTM 256, 500 tokens one at a time, argmax
+ * fed back, state carried, forward only. mem: peak RSS of a W2 LSTM run and
+ * the growth of live tensor memory over the steps (flat means no leak).
+ *
+ *   tsx --conditions=@recurrent/source bench/ours/w2.ts [--bench w2,w3,mem] [--cell lstm] [--steps N]
+ */
+
+import { backward } from "@recurrent/autograd";
+import { gru, lstm, Recurrent, rnn, Stepper } from "@recurrent/cells";
+import { crossEntropy, Linear } from "@recurrent/nn";
+import { adam, Optimizer } from "@recurrent/optim";
+import {
+  contiguous,
+  Generator,
+  getBackend,
+  keep,
+  oneHot,
+  reshape,
+  slice,
+  tidy,
+} from "@recurrent/tensor";
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const benches = (option("--bench") ?? "w2,w3").split(",");
+const cells = (option("--cell") ?? "rnn,lstm,gru").split(",");
+const steps = Number(option("--steps") ?? 10);
+const warmup = Number(option("--warmup") ?? 3);
+const impl = `recurrent-${getBackend().name}`;
+const [B, T, H, V] = [32, 64, 256, 65];
+
+const definitions = { rnn, lstm, gru } as const;
+
+function model(cell: keyof typeof definitions, seed = 0) {
+  const rng = new Generator(seed);
+  const recurrent = new Recurrent(definitions[cell].create({ hidden: H } as never), {
+    inputSize: V,
+    seed,
+  });
+  const head = new Linear(H, V, { generator: rng });
+  const params = [...recurrent.namedParameters("rnn"), ...head.namedParameters("head")];
+  return { recurrent, head, params };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function w2(cell: keyof typeof definitions, count: number, onStep?: (i: number) => void): number[] {
+  const { recurrent, head, params } = model(cell);
+  const optimizer = new Optimizer(params, adam({ lr: 2e-3 }));
+  const rng = new Generator(1);
+  const tokens = keep(rng.randint([T + 1, B], 0, V));
+  const x = keep(oneHot(slice(tokens, [0], [T]), V));
+  const y = keep(contiguous(slice(tokens, [1], [T + 1])));
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    tidy(() => {
+      optimizer.zeroGrad();
+      const { output } = recurrent.forward(x);
+      const logits = head.forward(reshape(output, [T * B, H]));
+      const loss = crossEntropy(logits, reshape(y, [T * B]));
+      backward(loss);
+      optimizer.step();
+      loss.item();
+    });
+    times.push(performance.now() - t0);
+    onStep?.(i);
+  }
+  return times;
+}
+
+/** W3 through `Stepper`, the generation path: one token in, logits out, argmax fed back. */
+function w3(count: number): number {
+  const { recurrent, head } = model("lstm");
+  const stepper = new Stepper(recurrent, { head });
+  const ids = [0];
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const logits = stepper.stepTokens(ids);
+    let best = 0;
+    for (let v = 1; v < logits.length; v++)
+      if ((logits[v] as number) > (logits[best] as number)) best = v;
+    ids[0] = best;
+  }
+  const ms = (performance.now() - t0) / count;
+  stepper.dispose();
+  return ms;
+}
+
+for (const bench of benches) {
+  if (bench === "w2") {
+    for (const cell of cells as (keyof typeof definitions)[]) {
+      const times = w2(cell, warmup + steps).slice(warmup);
+      const ms = median(times);
+      console.log(
+        JSON.stringify({
+          bench: "w2",
+          cell,
+          impl,
+          threads: 1,
+          ms_per_step: Number(ms.toFixed(2)),
+          tokens_per_s: Math.round((B * T) / (ms / 1000)),
+        }),
+      );
+    }
+  } else if (bench === "w3") {
+    w3(50);
+    console.log(
+      JSON.stringify({ bench: "w3", cell: "lstm", impl, ms_per_token: Number(w3(500).toFixed(4)) }),
+    );
+  } else if (bench === "mem") {
+    const live: number[] = [];
+    w2("lstm", Number(option("--mem-steps") ?? 200), () =>
+      live.push(getBackend().memory().liveBytes),
+    );
+    const rss = process.resourceUsage().maxRSS / 1024;
+    const early = live[Math.min(5, live.length - 1)] as number;
+    const late = live[live.length - 1] as number;
+    console.log(
+      JSON.stringify({
+        bench: "mem",
+        cell: "lstm",
+        impl,
+        peak_rss_mb: Math.round(rss),
+        steps: live.length,
+        live_mb_early: +(early / 2 ** 20).toFixed(2),
+        live_mb_late: +(late / 2 ** 20).toFixed(2),
+        reserved_mb: +(getBackend().memory().reservedBytes / 2 ** 20).toFixed(1),
+      }),
+    );
+  }
+}
