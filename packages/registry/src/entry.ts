@@ -22,7 +22,8 @@ export interface Entry<
   readonly name: TName;
   readonly description: string;
   readonly schema: TSchema;
-  readonly create: (config: z.output<TSchema>) => TValue;
+  /** A method (not a function property), so that an entry whose factory accepts more is still an Entry. */
+  create(config: z.output<TSchema>): TValue;
 }
 
 /** What the author passes to `defineEntry`; the schema may be left out when there is nothing to configure. */

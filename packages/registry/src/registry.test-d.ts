@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { defineEntry } from "./entry.js";
+import { type ConfigInput, defineEntry, type EntryValue } from "./entry.js";
 import { definePlugin } from "./plugin.js";
 import { createRegistry } from "./registry.js";
 
@@ -49,5 +49,11 @@ describe("plugin typing", () => {
     registry.create("cell", "acme/peephole-lstm", { hidden: "big" });
     // Undeclared names still work, untyped.
     expectTypeOf(registry.create("cell", "someone-else/cell")).toEqualTypeOf<unknown>();
+  });
+
+  it("keeps the value type of an entry that carries more than Entry (an intersection)", () => {
+    type Rich = typeof peephole & { readonly step: (x: number) => number };
+    expectTypeOf<EntryValue<Rich>>().toEqualTypeOf<FakeCell>();
+    expectTypeOf<ConfigInput<Rich>>().toEqualTypeOf<{ hidden?: number | undefined; layerNorm?: boolean | undefined }>();
   });
 });

@@ -1,0 +1,169 @@
+/**
+ * The cell contract: what a plugin author writes to add a recurrent model.
+ *
+ * A cell is declared, not subclassed. `defineCell` takes a namespaced name,
+ * a zod schema of its config (defaults included), the shapes and
+ * initialisers of its parameters, the shapes of its state, and one pure
+ * step:
+ *
+ *     step(x_t: [batch, input], state, params, config) → { output: [batch, out], state }
+ *
+ * The framework allocates, initialises and names the parameters
+ * (`weight_ih_l0`, PyTorch-style), and the runner does the rest: the time
+ * loop, truncation, masks, stacked layers and directions. A cell may also
+ * offer a fused whole-sequence path for speed; tests hold it equal to the
+ * step path.
+ *
+ * The result of `defineCell` is a registry entry (kind `cell`), so a plugin
+ * lists it in `definePlugin({ entries: [...] })` like anything else.
+ */
+
+import { createRegistry, definePlugin, type Entry, type z } from "@recurrent/registry";
+import type { Shape, Tensor } from "@recurrent/tensor";
+import type { Initializer } from "./init.js";
+
+/** A cell's state: named tensors, each [batch, ...]. */
+export type CellState = Record<string, Tensor>;
+
+/** The sizes every cell knows besides its own config. */
+export interface CellContext {
+  /** Features per step of the input. */
+  readonly input: number;
+}
+
+export interface ParamSpec {
+  readonly shape: Shape;
+  /** How to fill it; PyTorch's recurrent default U(−1/√hidden, 1/√hidden) when left out. */
+  readonly init?: Initializer;
+}
+
+/** Everything the runner needs to run a fused whole-sequence path. */
+export interface FusedRequest<TConfig> {
+  /** [T, B, input], time-major, contiguous. */
+  readonly x: Tensor;
+  readonly state: CellState;
+  readonly params: Record<string, Tensor>;
+  readonly config: TConfig;
+  /** [T, B] 1/0, or null. */
+  readonly mask: Tensor | null;
+  readonly reverse: boolean;
+}
+
+export interface FusedResult {
+  /** [T, B, out]. */
+  readonly outputs: Tensor;
+  readonly state: CellState;
+}
+
+export interface CellSpec<
+  TName extends string,
+  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>>,
+  TState extends CellState,
+> {
+  /** Namespaced for plugins (`acme/peephole-lstm`); built-ins are plain (`lstm`). */
+  readonly name: TName;
+  readonly description: string;
+  /** Config schema with defaults; `recurrent list` prints it. */
+  readonly schema: TSchema;
+  /** Parameter shapes (and initialisers) for an input of `input` features. */
+  params(config: z.output<TSchema> & CellContext): Record<string, ParamSpec | Shape>;
+  /** Shapes of the state parts for a batch (zeros are the initial state). */
+  state(
+    config: z.output<TSchema> & CellContext & { readonly batch: number },
+  ): Record<keyof TState & string, Shape>;
+  /** Output features per step. */
+  outputSize(config: z.output<TSchema> & CellContext): number;
+  /** One time step; pure: returns new tensors, never writes its inputs. */
+  step(
+    x: Tensor,
+    state: TState,
+    params: Record<string, Tensor>,
+    config: z.output<TSchema> & CellContext,
+  ): { output: Tensor; state: TState };
+  /** Optional fused path over a whole sequence; `null` where it cannot serve (e.g. an option it lacks). */
+  fused?(request: FusedRequest<z.output<TSchema> & CellContext>): FusedResult | null;
+}
+
+/** A configured cell: a definition and its parsed config, what the runner runs. */
+export interface Cell<TConfig = Record<string, unknown>> {
+  readonly definition: CellDefinition;
+  readonly config: TConfig;
+}
+
+export type CellDefinition<
+  TName extends string = string,
+  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>> = z.ZodType<
+    Record<string, unknown>,
+    Record<string, unknown>
+  >,
+  TState extends CellState = CellState,
+> = CellSpec<TName, TSchema, TState> &
+  Omit<Entry<"cell", TName, TSchema, Cell<z.output<TSchema>>>, "create"> & {
+    /**
+     * The registry's factory (it passes the parsed config). Typed with a wide
+     * parameter on purpose: as an intersection with CellSpec this type is
+     * compared to `Entry` structurally, where a narrower parameter would fail
+     * (function parameters are contravariant) and leave `registry.create`
+     * untyped.
+     */
+    readonly create: (config: Record<string, unknown>) => Cell<z.output<TSchema>>;
+  };
+
+/**
+ * Declare a cell.
+ *
+ * @example
+ * export const minimal = defineCell({
+ *   name: "acme/minimal",
+ *   description: "h_t = tanh(W x_t + U h_{t−1})",
+ *   schema: z.object({ hidden: z.number().int().positive().default(16) }),
+ *   params: ({ input, hidden }) => ({ w: [hidden, input], u: [hidden, hidden] }),
+ *   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
+ *   outputSize: ({ hidden }) => hidden,
+ *   step: (x, { h }, { w, u }) => {
+ *     const next = tanh(add(matMul(x, w, { transposeB: true }), matMul(h, u, { transposeB: true })));
+ *     return { output: next, state: { h: next } };
+ *   },
+ * });
+ */
+export function defineCell<
+  const TName extends string,
+  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>>,
+  TState extends CellState,
+>(spec: CellSpec<TName, TSchema, TState>): CellDefinition<TName, TSchema, TState> {
+  const definition = {
+    ...spec,
+    kind: "cell" as const,
+    // Parsing again is idempotent for a config the registry already checked, and fills
+    // the defaults when a cell is created directly (`lstm.create({ hidden: 64 })`).
+    create: (config: Record<string, unknown>): Cell<z.output<TSchema>> => ({
+      definition: definition as unknown as CellDefinition,
+      config: spec.schema.parse(config) as z.output<TSchema>,
+    }),
+  };
+  return definition as CellDefinition<TName, TSchema, TState>;
+}
+
+/**
+ * Configure a cell without a registry: validate `config` against the cell's
+ * schema (unknown keys included) and fill its defaults, exactly as
+ * `registry.create("cell", name, config)` does, with the same `ConfigError`
+ * listing every problem.
+ *
+ * @example
+ * const cell = createCell(lstm, { hidden: 32, forgetBias: 1 });
+ * const layer = new Recurrent(cell, { inputSize: 8 });
+ */
+export function createCell<
+  TName extends string,
+  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>>,
+  TState extends CellState,
+>(
+  definition: CellDefinition<TName, TSchema, TState>,
+  config?: z.input<TSchema>,
+): Cell<z.output<TSchema>> {
+  const registry = createRegistry().use(
+    definePlugin({ name: `createCell(${definition.name})`, entries: [definition] }),
+  );
+  return registry.create("cell", definition.name, config as never) as Cell<z.output<TSchema>>;
+}

@@ -1,0 +1,73 @@
+/**
+ * LSTM, as PyTorch computes it (gate order i, f, g, o in the stacked weights):
+ *
+ *   [i, f, g, o] = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh
+ *   c_t = σ(f) ⊙ c_{t−1} + σ(i) ⊙ tanh(g)
+ *   h_t = σ(o) ⊙ tanh(c_t)
+ *
+ * Shapes: W_ih [4H, input], W_hh [4H, H], b_ih and b_hh [4H]; state h, c [B, H].
+ * `forgetBias` adds a constant to the forget quarter of b_ih at
+ * initialisation (1 is the classic choice: it keeps memory by default).
+ */
+import { z } from "@recurrent/registry";
+import { add, matMul, mul, sigmoid, split, type Tensor, tanh } from "@recurrent/tensor";
+import { defineCell } from "../cell.js";
+import { lstmSequence } from "../fused/lstm.js";
+import { recurrentDefault } from "../init.js";
+
+export const lstm = defineCell({
+  name: "lstm",
+  description: "long short-term memory (gates i, f, g, o as PyTorch)",
+  schema: z.object({
+    hidden: z.number().int().positive().default(128).describe("hidden size H"),
+    forgetBias: z
+      .number()
+      .default(0)
+      .describe("added to the forget-gate part of b_ih at initialisation"),
+  }),
+  params: ({ input, hidden, forgetBias }) => {
+    const base = recurrentDefault(hidden);
+    return {
+      weight_ih: [4 * hidden, input],
+      weight_hh: [4 * hidden, hidden],
+      bias_ih: {
+        shape: [4 * hidden],
+        init: (shape, rng, dtype) => {
+          const b = base(shape, rng, dtype);
+          const values = b.storage.array;
+          for (let j = hidden; j < 2 * hidden; j++)
+            values[b.offset + j] = (values[b.offset + j] as number) + forgetBias;
+          return b;
+        },
+      },
+      bias_hh: [4 * hidden],
+    };
+  },
+  state: ({ batch, hidden }) => ({ h: [batch, hidden], c: [batch, hidden] }),
+  outputSize: ({ hidden }) => hidden,
+  step(x, { h, c }, p) {
+    const gates = add(
+      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
+      add(matMul(h as Tensor, p.weight_hh as Tensor, { transposeB: true }), p.bias_hh as Tensor),
+    );
+    const [i, f, g, o] = split(gates, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    const cNext = add(mul(sigmoid(f), c as Tensor), mul(sigmoid(i), tanh(g)));
+    const hNext = mul(sigmoid(o), tanh(cNext));
+    return { output: hNext, state: { h: hNext, c: cNext } };
+  },
+  fused: ({ x, state, params, mask, reverse }) => {
+    const { y, h, c } = lstmSequence(
+      x,
+      state.h as Tensor,
+      state.c as Tensor,
+      {
+        wIh: params.weight_ih as Tensor,
+        wHh: params.weight_hh as Tensor,
+        bIh: params.bias_ih as Tensor,
+        bHh: params.bias_hh as Tensor,
+      },
+      { mask, reverse },
+    );
+    return { outputs: y, state: { h, c } };
+  },
+});

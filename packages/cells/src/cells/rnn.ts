@@ -1,0 +1,53 @@
+/**
+ * The Elman RNN: an MLP with a recurrent connection, unrolled in time as a
+ * deep network with shared weights.
+ *
+ *   h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh),   act = tanh or relu
+ *
+ * tanh saturates and lets long products of W_hh vanish; relu does not bound
+ * them and lets them explode (the note's two failure modes).
+ * Shapes: W_ih [H, input], W_hh [H, H], biases [H].
+ */
+import { z } from "@recurrent/registry";
+import { add, matMul, relu, type Tensor, tanh } from "@recurrent/tensor";
+import { defineCell } from "../cell.js";
+import { rnnSequence } from "../fused/rnn.js";
+
+export const rnn = defineCell({
+  name: "rnn",
+  description: "Elman RNN, h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)",
+  schema: z.object({
+    hidden: z.number().int().positive().default(128).describe("hidden size H"),
+    nonlinearity: z.enum(["tanh", "relu"]).default("tanh").describe("the activation act"),
+  }),
+  params: ({ input, hidden }) => ({
+    weight_ih: [hidden, input],
+    weight_hh: [hidden, hidden],
+    bias_ih: [hidden],
+    bias_hh: [hidden],
+  }),
+  state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
+  outputSize: ({ hidden }) => hidden,
+  step(x, { h }, p, { nonlinearity }) {
+    const pre = add(
+      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
+      add(matMul(h as Tensor, p.weight_hh as Tensor, { transposeB: true }), p.bias_hh as Tensor),
+    );
+    const next = nonlinearity === "relu" ? relu(pre) : tanh(pre);
+    return { output: next, state: { h: next } };
+  },
+  fused: ({ x, state, params, config, mask, reverse }) => {
+    const { y, h } = rnnSequence(
+      x,
+      state.h as Tensor,
+      {
+        wIh: params.weight_ih as Tensor,
+        wHh: params.weight_hh as Tensor,
+        bIh: params.bias_ih as Tensor,
+        bHh: params.bias_hh as Tensor,
+      },
+      { mask, reverse, activation: config.nonlinearity },
+    );
+    return { outputs: y, state: { h } };
+  },
+});

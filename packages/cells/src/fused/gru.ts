@@ -1,0 +1,144 @@
+/**
+ * The fused GRU (PyTorch's reset-after form) over a whole sequence, as one
+ * custom differentiable op: the input projection of every step in one GEMM,
+ * one GEMM and one fused kernel per step, and the weight gradients in large
+ * GEMMs after the backward loop. See lstm.ts for the scheme.
+ *
+ * The recurrent projection hp_t = h_{t−1}·W_hhᵀ + b_hh is kept for every
+ * step, because the reset gate multiplies only its n-part and the backward
+ * pass needs it.
+ */
+import { defineOp } from "@recurrent/autograd";
+import {
+  add,
+  contiguous,
+  empty,
+  expand,
+  kernel,
+  matMul,
+  reshape,
+  sum,
+  type Tensor,
+  zeros,
+} from "@recurrent/tensor";
+import type { SequenceOptions } from "./lstm.js";
+import { copyRows, previousStates } from "./lstm.js";
+import { column, rowsOf } from "./views.js";
+
+interface Saved {
+  gates: Tensor; // [T·B, 3H] (r, z, n)
+  hp: Tensor; // [T·B, 3H] h_{t−1}·W_hhᵀ + b_hh
+  states: Tensor; // [T, B, H] carried h_t
+}
+
+const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
+  name: "GruSequence",
+  forward([x, h0, wIh, wHh, bIh, bHh], { mask, reverse }) {
+    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const H = (wHh as Tensor).shape[1] as number;
+    const dtype = (x as Tensor).dtype;
+    const xp = add(
+      matMul(reshape(contiguous(x as Tensor), [T * B, I]), wIh as Tensor, { transposeB: true }),
+      bIh as Tensor,
+    );
+    const hp = contiguous(expand(reshape(bHh as Tensor, [1, 3 * H]), [T * B, 3 * H]));
+    const gates = empty([T * B, 3 * H], dtype);
+    const y = empty([T, B, H], dtype);
+    const states = mask === null ? y : empty([T, B, H], dtype);
+    const gemm = kernel("gemm");
+    const step = kernel("gruForward");
+    let hPrev = rowsOf(contiguous(h0 as Tensor), 0, B, H);
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const hpT = rowsOf(hp, t * B, B, 3 * H);
+      gemm(hPrev, wHh as Tensor, hpT, { transposeA: false, transposeB: true, alpha: 1, beta: 1 });
+      const h = rowsOf(states, t * B, B, H);
+      step({
+        batch: B,
+        hidden: H,
+        xp: rowsOf(xp, t * B, B, 3 * H),
+        hp: hpT,
+        gates: rowsOf(gates, t * B, B, 3 * H),
+        hPrev,
+        h,
+        y: rowsOf(y, t * B, B, H),
+        mask: mask === null ? null : column(mask, t * B, B),
+      });
+      hPrev = h;
+    }
+    const hT =
+      T === 0 ? contiguous(h0 as Tensor) : copyRows(states, (reverse ? 0 : T - 1) * B, B, H);
+    return { outputs: [y, hT], saved: { gates, hp, states } };
+  },
+  backward({
+    grads: [dY, dhT],
+    inputs: [x, h0, wIh, wHh],
+    saved,
+    attrs: { mask, reverse },
+    needsGrad,
+  }) {
+    const { gates, hp, states } = saved as Saved;
+    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const H = (wHh as Tensor).shape[1] as number;
+    const dtype = (x as Tensor).dtype;
+    const dxp = empty([T * B, 3 * H], dtype);
+    const dhp = empty([T * B, 3 * H], dtype);
+    let dh = dhT === null || dhT === undefined ? zeros([B, H], dtype) : add(dhT, 0);
+    let pass = empty([B, H], dtype);
+    const h0c = contiguous(h0 as Tensor);
+    const dYc = dY === null || dY === undefined ? null : contiguous(dY);
+    const gemm = kernel("gemm");
+    const step = kernel("gruBackward");
+    for (let s = T - 1; s >= 0; s--) {
+      const t = reverse ? T - 1 - s : s;
+      const previous = reverse ? t + 1 : t - 1;
+      const hPrev = s === 0 ? rowsOf(h0c, 0, B, H) : rowsOf(states, previous * B, B, H);
+      const dhpT = rowsOf(dhp, t * B, B, 3 * H);
+      step({
+        batch: B,
+        hidden: H,
+        gates: rowsOf(gates, t * B, B, 3 * H),
+        hp: rowsOf(hp, t * B, B, 3 * H),
+        hPrev,
+        mask: mask === null ? null : column(mask, t * B, B),
+        dh: rowsOf(dh, 0, B, H),
+        dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
+        dxp: rowsOf(dxp, t * B, B, 3 * H),
+        dhp: dhpT,
+        dhPass: rowsOf(pass, 0, B, H),
+      });
+      // ∂L/∂h_{t−1} = dh·z + dhp_t·W_hh
+      gemm(dhpT, wHh as Tensor, rowsOf(pass, 0, B, H), {
+        transposeA: false,
+        transposeB: false,
+        alpha: 1,
+        beta: 1,
+      });
+      [dh, pass] = [pass, dh];
+    }
+    const hPrevAll = previousStates(states, h0c, T, B, H, reverse);
+    const xs = reshape(contiguous(x as Tensor), [T * B, I]);
+    return [
+      needsGrad(0) ? reshape(matMul(dxp, wIh as Tensor), [T, B, I]) : null, // dX = dXP·W_ih
+      needsGrad(1) ? dh : null,
+      needsGrad(2) ? matMul(dxp, xs, { transposeA: true }) : null, // dW_ih = dXPᵀ·X
+      needsGrad(3) ? matMul(dhp, hPrevAll, { transposeA: true }) : null, // dW_hh = dHPᵀ·H₋
+      needsGrad(4) ? sum(dxp, 0) : null,
+      needsGrad(5) ? sum(dhp, 0) : null,
+    ];
+  },
+});
+
+/** Run a GRU layer (PyTorch weights: W_ih [3H, I], W_hh [3H, H], b_ih, b_hh [3H]) over x [T, B, I]. */
+export function gruSequence(
+  x: Tensor,
+  h0: Tensor,
+  weights: { wIh: Tensor; wHh: Tensor; bIh: Tensor; bHh: Tensor },
+  options: SequenceOptions = {},
+): { y: Tensor; h: Tensor } {
+  const [y, h] = gruOp([x, h0, weights.wIh, weights.wHh, weights.bIh, weights.bHh], {
+    mask: options.mask ?? null,
+    reverse: options.reverse ?? false,
+  }) as [Tensor, Tensor];
+  return { y, h };
+}

@@ -1,0 +1,136 @@
+/**
+ * The fused Elman RNN (tanh or relu) over a whole sequence, as one custom
+ * differentiable op; the same scheme as lstm.ts with one pre-activation
+ * block per step.
+ */
+import { defineOp } from "@recurrent/autograd";
+import {
+  add,
+  contiguous,
+  empty,
+  kernel,
+  matMul,
+  reshape,
+  sum,
+  type Tensor,
+  zeros,
+} from "@recurrent/tensor";
+import type { SequenceOptions } from "./lstm.js";
+import { copyRows, previousStates } from "./lstm.js";
+import { column, rowsOf } from "./views.js";
+
+interface Attrs {
+  mask: Tensor | null;
+  reverse: boolean;
+  activation: "tanh" | "relu";
+}
+
+interface Saved {
+  act: Tensor; // [T·B, H] activations
+  states: Tensor; // [T, B, H] carried h_t
+}
+
+const rnnOp = defineOp<Attrs, Saved>({
+  name: "RnnSequence",
+  forward([x, h0, wIh, wHh, bIh, bHh], { mask, reverse, activation }) {
+    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const H = (wHh as Tensor).shape[1] as number;
+    const dtype = (x as Tensor).dtype;
+    const act = add(
+      matMul(reshape(contiguous(x as Tensor), [T * B, I]), wIh as Tensor, { transposeB: true }),
+      add(bIh as Tensor, bHh as Tensor),
+    );
+    const y = empty([T, B, H], dtype);
+    const states = mask === null ? y : empty([T, B, H], dtype);
+    const gemm = kernel("gemm");
+    const step = kernel("rnnForward");
+    let hPrev = rowsOf(contiguous(h0 as Tensor), 0, B, H);
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const pre = rowsOf(act, t * B, B, H);
+      gemm(hPrev, wHh as Tensor, pre, { transposeA: false, transposeB: true, alpha: 1, beta: 1 });
+      const h = rowsOf(states, t * B, B, H);
+      step({
+        batch: B,
+        hidden: H,
+        activation,
+        pre,
+        hPrev,
+        h,
+        y: rowsOf(y, t * B, B, H),
+        mask: mask === null ? null : column(mask, t * B, B),
+      });
+      hPrev = h;
+    }
+    const hT =
+      T === 0 ? contiguous(h0 as Tensor) : copyRows(states, (reverse ? 0 : T - 1) * B, B, H);
+    return { outputs: [y, hT], saved: { act, states } };
+  },
+  backward({
+    grads: [dY, dhT],
+    inputs: [x, h0, wIh, wHh],
+    saved,
+    attrs: { mask, reverse, activation },
+    needsGrad,
+  }) {
+    const { act, states } = saved as Saved;
+    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const H = (wHh as Tensor).shape[1] as number;
+    const dtype = (x as Tensor).dtype;
+    const dPre = empty([T * B, H], dtype);
+    let dh = dhT === null || dhT === undefined ? zeros([B, H], dtype) : add(dhT, 0);
+    let pass = empty([B, H], dtype);
+    const dYc = dY === null || dY === undefined ? null : contiguous(dY);
+    const gemm = kernel("gemm");
+    const step = kernel("rnnBackward");
+    for (let s = T - 1; s >= 0; s--) {
+      const t = reverse ? T - 1 - s : s;
+      const dPreT = rowsOf(dPre, t * B, B, H);
+      step({
+        batch: B,
+        hidden: H,
+        activation,
+        act: rowsOf(act, t * B, B, H),
+        mask: mask === null ? null : column(mask, t * B, B),
+        dh: rowsOf(dh, 0, B, H),
+        dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
+        dPre: dPreT,
+        dhPass: rowsOf(pass, 0, B, H),
+      });
+      // ∂L/∂h_{t−1} = dhPass + dpre_t·W_hh
+      gemm(dPreT, wHh as Tensor, rowsOf(pass, 0, B, H), {
+        transposeA: false,
+        transposeB: false,
+        alpha: 1,
+        beta: 1,
+      });
+      [dh, pass] = [pass, dh];
+    }
+    const hPrevAll = previousStates(states, contiguous(h0 as Tensor), T, B, H, reverse);
+    const xs = reshape(contiguous(x as Tensor), [T * B, I]);
+    const db = needsGrad(4) || needsGrad(5) ? sum(dPre, 0) : null;
+    return [
+      needsGrad(0) ? reshape(matMul(dPre, wIh as Tensor), [T, B, I]) : null,
+      needsGrad(1) ? dh : null,
+      needsGrad(2) ? matMul(dPre, xs, { transposeA: true }) : null,
+      needsGrad(3) ? matMul(dPre, hPrevAll, { transposeA: true }) : null,
+      db,
+      db,
+    ];
+  },
+});
+
+/** Run an Elman RNN layer (W_ih [H, I], W_hh [H, H], b_ih, b_hh [H]) over x [T, B, I]. */
+export function rnnSequence(
+  x: Tensor,
+  h0: Tensor,
+  weights: { wIh: Tensor; wHh: Tensor; bIh: Tensor; bHh: Tensor },
+  options: SequenceOptions & { activation?: "tanh" | "relu" } = {},
+): { y: Tensor; h: Tensor } {
+  const [y, h] = rnnOp([x, h0, weights.wIh, weights.wHh, weights.bIh, weights.bHh], {
+    mask: options.mask ?? null,
+    reverse: options.reverse ?? false,
+    activation: options.activation ?? "tanh",
+  }) as [Tensor, Tensor];
+  return { y, h };
+}

@@ -1,0 +1,54 @@
+/**
+ * @recurrent/cells — the note's ladder of sequence models as cells, the
+ * contract for writing your own, and the runner that unrolls any cell over
+ * time (stacked, bidirectional, masked, full or truncated BPTT), with fused
+ * fast paths for rnn, lstm and gru.
+ */
+export type {
+  Cell,
+  CellContext,
+  CellDefinition,
+  CellSpec,
+  CellState,
+  FusedRequest,
+  FusedResult,
+  ParamSpec,
+} from "./cell.js";
+export { createCell, defineCell } from "./cell.js";
+export { ar } from "./cells/ar.js";
+export { gru } from "./cells/gru.js";
+export { latentAr } from "./cells/latent-ar.js";
+export { lstm } from "./cells/lstm.js";
+export { markov } from "./cells/markov.js";
+export { rnn } from "./cells/rnn.js";
+export type { CellErrorCode } from "./errors.js";
+export { CellError } from "./errors.js";
+export { gruSequence } from "./fused/gru.js";
+export type { SequenceOptions } from "./fused/lstm.js";
+export { lstmSequence } from "./fused/lstm.js";
+export { rnnSequence } from "./fused/rnn.js";
+export type {
+  GradientFlowOptions,
+  GradientFlowPoint,
+  GradientFlowRecorderOptions,
+  GradientFlowReport,
+  StepObservable,
+} from "./gradient-flow.js";
+export { GradientFlowRecorder, gradientFlow, normsOverTime } from "./gradient-flow.js";
+export type { Initializer } from "./init.js";
+export { linearDefault, recurrentDefault } from "./init.js";
+export type { CountTransitionsOptions, TransitionTable } from "./markov-counts.js";
+export { countTransitions, loadMarkovTable } from "./markov-counts.js";
+export { builtInCells, cellsPlugin } from "./plugin.js";
+export type { ForwardOptions, RecurrentOptions, RecurrentResult } from "./recurrent.js";
+export { Recurrent } from "./recurrent.js";
+export type { RunOptions } from "./runner.js";
+export { detachState, runSteps } from "./runner.js";
+export type {
+  SequenceInput,
+  SequenceModelOptions,
+  SequenceModelResult,
+} from "./sequence-model.js";
+export { SequenceModel } from "./sequence-model.js";
+export type { StepperOptions } from "./stepper.js";
+export { Stepper } from "./stepper.js";
