@@ -54,6 +54,9 @@ describe("plugin typing", () => {
   it("keeps the value type of an entry that carries more than Entry (an intersection)", () => {
     type Rich = typeof peephole & { readonly step: (x: number) => number };
     expectTypeOf<EntryValue<Rich>>().toEqualTypeOf<FakeCell>();
-    expectTypeOf<ConfigInput<Rich>>().toEqualTypeOf<{ hidden?: number | undefined; layerNorm?: boolean | undefined }>();
+    expectTypeOf<ConfigInput<Rich>>().toEqualTypeOf<{
+      hidden?: number | undefined;
+      layerNorm?: boolean | undefined;
+    }>();
   });
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineEntry, type Entry } from "./entry.js";
+import { describeOptions } from "./options.js";
+import { definePlugin } from "./plugin.js";
+import { createRegistry } from "./registry.js";
+
+describe("describeOptions", () => {
+  it("reads names, types, defaults, required-ness and descriptions off the schema", () => {
+    const entry = defineEntry({
+      kind: "optimizer",
+      name: "x",
+      description: "",
+      schema: z.object({
+        lr: z.number().describe("learning rate"),
+        betas: z.tuple([z.number(), z.number()]).default([0.9, 0.999]),
+        mode: z.enum(["min", "max"]).default("min"),
+        hidden: z.number().int().optional(),
+      }),
+      create: (c) => c,
+    });
+    expect(describeOptions(entry as unknown as Entry)).toEqual([
+      { name: "lr", type: "number", required: true, description: "learning rate" },
+      { name: "betas", type: "[number, number]", required: false, default: [0.9, 0.999] },
+      { name: "mode", type: '"min" | "max"', required: false, default: "min" },
+      { name: "hidden", type: "integer", required: false },
+    ]);
+  });
+
+  it("accepts an entry whose schema is only zod-like (a plugin without zod) and lists no options", () => {
+    const plain = {
+      kind: "backend",
+      name: "plain",
+      description: "a backend from a package that does not depend on zod",
+      schema: { safeParse: () => ({ success: true, data: {} }) },
+      create: () => "made",
+    } as unknown as Entry;
+    const registry = createRegistry().use(definePlugin({ name: "plain", entries: [plain] }));
+    expect(describeOptions(registry.get("backend", "plain"))).toEqual([]);
+    expect(registry.create("backend", "plain")).toBe("made");
+  });
+});
