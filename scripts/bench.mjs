@@ -5,6 +5,9 @@
  * lines on standard output and a ratio table on standard error.
  *
  *   gemm  W1: matMul GFLOP/s, recurrent-js and recurrent-wasm vs tfjs-cpu, tfjs-wasm, torch
+ *   w2    a char-LM training step (rnn, lstm, gru), ms/step and tokens/s
+ *   w3    generation, LSTM 256, batch 1, ms/token
+ *   mem   peak RSS of a W2 LSTM run, and live tensor memory early vs late (flat = no leak)
  *
  * Our side runs from sources (tsx with the @recurrent/source condition), so
  * no build is needed. Flags after the names go to every part, e.g.
@@ -16,7 +19,10 @@ import { parseJsonLines, printRatioTable, runReference } from "../bench/harness.
 
 const root = resolve(import.meta.dirname, "..");
 const known = {
-  gemm: { ours: "bench/ours/gemm.ts", refs: ["tfjs-cpu", "tfjs-wasm", "torch"], refBench: "gemm" },
+  gemm: { ours: ["bench/ours/gemm.ts"], refs: ["tfjs-cpu", "tfjs-wasm", "torch"], refBench: "gemm" },
+  w2: { ours: ["bench/ours/w2.ts", "--bench", "w2"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "w2" },
+  w3: { ours: ["bench/ours/w2.ts", "--bench", "w3"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "w3" },
+  mem: { ours: ["bench/ours/w2.ts", "--bench", "mem"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "mem" },
 };
 // Names first, then flags with their values: `gemm w2 --sizes 256,1024`.
 const names = [];
@@ -45,18 +51,21 @@ const lines = [];
 for (const name of names.length > 0 ? names : Object.keys(known)) {
   const spec = known[name];
   const tsx = join(root, "node_modules", ".bin", "tsx");
-  const ours = spawnSync(tsx, ["--conditions=@recurrent/source", join(root, spec.ours), ...flags], {
+  const [script, ...scriptArgs] = spec.ours;
+  const ours = spawnSync(tsx, ["--conditions=@recurrent/source", join(root, script), ...scriptArgs, ...flags], {
     cwd: join(root, "bench"),
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const ourLines = parseJsonLines(ours.stdout);
+  const ourLines = parseJsonLines(ours.stdout).lines;
   for (const line of ourLines) console.log(JSON.stringify(line));
   lines.push(...ourLines);
   if (ours.status !== 0)
     console.error(`bench ${name}: our implementation exited with ${ours.status}`);
   for (const ref of spec.refs) {
     const refArgs = { bench: [spec.refBench] };
+    const cell = option("--cell");
+    if (cell) refArgs.cell = cell.split(",");
     const sizes = option("--sizes");
     if (sizes) refArgs.gemmSizes = sizes.split(",").map(Number);
     lines.push(...(await runReference(ref, refArgs, { echo: true })));

@@ -56,16 +56,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function w2(cell: keyof typeof definitions, count: number, onStep?: (i: number) => void): number[] {
+/** Wall-clock milliseconds per step, and CPU milliseconds (steadier on a shared machine). */
+function w2(cell: keyof typeof definitions, count: number, onStep?: (i: number) => void): { wall: number[]; cpu: number[] } {
   const { recurrent, head, params } = model(cell);
   const optimizer = new Optimizer(params, adam({ lr: 2e-3 }));
   const rng = new Generator(1);
   const tokens = keep(rng.randint([T + 1, B], 0, V));
   const x = keep(oneHot(slice(tokens, [0], [T]), V));
   const y = keep(contiguous(slice(tokens, [1], [T + 1])));
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     tidy(() => {
       optimizer.zeroGrad();
       const { output } = recurrent.forward(x);
@@ -75,10 +78,12 @@ function w2(cell: keyof typeof definitions, count: number, onStep?: (i: number) 
       optimizer.step();
       loss.item();
     });
-    times.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     onStep?.(i);
   }
-  return times;
+  return { wall, cpu };
 }
 
 /** W3 through `Stepper`, the generation path: one token in, logits out, argmax fed back. */
@@ -102,8 +107,8 @@ function w3(count: number): number {
 for (const bench of benches) {
   if (bench === "w2") {
     for (const cell of cells as (keyof typeof definitions)[]) {
-      const times = w2(cell, warmup + steps).slice(warmup);
-      const ms = median(times);
+      const { wall, cpu } = w2(cell, warmup + steps);
+      const ms = median(wall.slice(warmup));
       console.log(
         JSON.stringify({
           bench: "w2",
@@ -112,6 +117,7 @@ for (const bench of benches) {
           threads: 1,
           ms_per_step: Number(ms.toFixed(2)),
           tokens_per_s: Math.round((B * T) / (ms / 1000)),
+          cpu_ms_per_step: Number(median(cpu.slice(warmup)).toFixed(2)),
         }),
       );
     }

@@ -1,15 +1,31 @@
 /**
- * The plugins the trainer loads before any user plugin. Each package that
- * ships built-in entries (cells, optimizers, datasets, …) joins this list as
- * it lands, through the same `registry.use` a user's plugin takes.
+ * The plugins the trainer loads before any user plugin: every package that
+ * ships built-in entries, through the same `registry.use` a user's plugin
+ * takes.
  */
+import { cellsPlugin } from "@recurrent/cells";
+import { dataPlugin } from "@recurrent/data";
+import { nodeDataPlugin } from "@recurrent/data/node";
+import { nnPlugin } from "@recurrent/nn";
+import { optimPlugin } from "@recurrent/optim";
 import { createRegistry, type Plugin, type Registry } from "@recurrent/registry";
+import { backendPlugin } from "@recurrent/tensor";
 
-export const builtInPlugins: readonly Plugin[] = [];
+export const builtInPlugins: readonly Plugin[] = [
+  cellsPlugin,
+  optimPlugin,
+  nnPlugin,
+  dataPlugin,
+  nodeDataPlugin,
+  backendPlugin,
+];
 
-/** A registry holding every built-in plugin. */
-export function createTrainerRegistry(plugins: readonly Plugin[] = builtInPlugins): Registry {
+/** A registry holding every built-in plugin, then `extra` (user plugins) in order. */
+export function createTrainerRegistry(
+  plugins: readonly Plugin[] = builtInPlugins,
+  extra: readonly Plugin[] = [],
+): Registry {
   const registry = createRegistry();
-  for (const plugin of plugins) registry.use(plugin);
+  for (const plugin of [...plugins, ...extra]) registry.use(plugin);
   return registry;
 }

@@ -2,7 +2,20 @@
  * `recurrent list`: what the registry holds, kind by kind, each entry with
  * its description and its options (type and default), read off its schema.
  */
-import { describeOptions, type Registry } from "@recurrent/registry";
+import { describeOptions, type Entry, type OptionInfo, type Registry } from "@recurrent/registry";
+
+/**
+ * The options of an entry; an entry whose schema is not a zod schema (the
+ * tensor package's backends are plain data, as it imports nothing of ours)
+ * is listed without them instead of failing the whole listing.
+ */
+function optionsOf(entry: Entry): OptionInfo[] | undefined {
+  try {
+    return describeOptions(entry);
+  } catch {
+    return undefined;
+  }
+}
 
 export function formatRegistry(registry: Registry): string {
   const lines: string[] = [];
@@ -11,8 +24,12 @@ export function formatRegistry(registry: Registry): string {
     lines.push(`${kind.name} — ${kind.description} (${entries.length})`);
     for (const entry of entries) {
       lines.push(`  ${entry.name}${entry.description ? ` — ${entry.description}` : ""}`);
-      for (const option of describeOptions(entry)) {
-        const fallback = option.required ? "required" : `default ${JSON.stringify(option.default)}`;
+      for (const option of optionsOf(entry) ?? []) {
+        const fallback = option.required
+          ? "required"
+          : option.default === undefined
+            ? "optional"
+            : `default ${JSON.stringify(option.default)}`;
         const about = option.description ? ` — ${option.description}` : "";
         lines.push(`      ${option.name}: ${option.type} (${fallback})${about}`);
       }

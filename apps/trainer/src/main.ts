@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 /**
- * Entry point of the `recurrent` command. For now it prints what the
- * registry holds; the training commands arrive with the trainer issue.
+ * Entry point of the `recurrent` command: the real process's arguments and
+ * io, handed to `run`. Run as a package script (`pnpm start`), relative
+ * paths resolve against the directory the user typed the command in.
  */
-import { createTrainerRegistry } from "./builtins.js";
-import { formatRegistry } from "./list.js";
+import { relative } from "node:path";
+import { run } from "./cli.js";
+import { processIo } from "./io.js";
 
-const registry = createTrainerRegistry();
-process.stdout.write(`recurrent — sequence models in TypeScript\n\n${formatRegistry(registry)}\n`);
+const cwd =
+  process.env.npm_lifecycle_event !== undefined && process.env.INIT_CWD !== undefined
+    ? process.env.INIT_CWD
+    : process.cwd();
+const script = process.argv[1];
+const commandName =
+  script !== undefined && /[/\\]dist[/\\]main\.js$/.test(script)
+    ? `node ${relative(cwd, script)}`
+    : "recurrent";
+process.exitCode = await run(process.argv.slice(2), processIo(cwd), { commandName });

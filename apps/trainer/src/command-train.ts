@@ -1,0 +1,240 @@
+/**
+ * `recurrent train` and `recurrent resume`, and the main job (`pnpm start`
+ * with no arguments): set up, say what is about to happen, train, and end
+ * by saying where everything is and what to try next.
+ */
+import { join } from "node:path";
+import type { TrainerConfig } from "./config.js";
+import { runName } from "./config.js";
+import { TrainerError } from "./errors.js";
+import { formatMetrics } from "./evaluate.js";
+import { measureGradFlow } from "./gradient-flow.js";
+import type { TrainerIo } from "./io.js";
+import { parameterCount } from "./model.js";
+import { formatDuration, formatRate } from "./progress.js";
+import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
+import { writeRunReport } from "./run-report.js";
+import { sampleText } from "./sample.js";
+import { Session } from "./session.js";
+import { type ConfigFlags, configFrom, openRun, registryWith } from "./setup.js";
+import { splitSizes, type Task } from "./task.js";
+import { type LoopResult, sampleGenerator, showSample, trainLoop } from "./train-loop.js";
+
+export interface TrainFlags extends ConfigFlags {
+  readonly plugin?: readonly string[];
+  readonly out?: string;
+}
+
+export interface TrainOptions {
+  /** The main job: sample before and after, and the closing hints. */
+  readonly showcase?: boolean;
+  /** How to call this program in the closing hints. */
+  readonly commandName?: string;
+}
+
+/** The main job's settings over the defaults: an LSTM on Moby Dick for one minute. */
+export const mainJob = {
+  train: { steps: null, minutes: 1, evalEvery: 100, checkpointEvery: 100 },
+  eval: { maxTokens: 8192, sampleLength: 120 },
+};
+
+function describeModel(session: Session): string {
+  const { config, model } = session;
+  const cell = config.model.cell;
+  const options = Object.entries(cell)
+    .filter(([k]) => k !== "name")
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(", ");
+  const layers = config.model.layers === 1 ? "" : `, ${config.model.layers} layers`;
+  return `${cell.name}${options === "" ? "" : ` (${options}${layers})`} · ${parameterCount(model).toLocaleString("en-US")} parameters`;
+}
+
+function describeData(session: Session): string {
+  const { task } = session;
+  const sizes = splitSizes(task);
+  const n = (v: number) => v.toLocaleString("en-US");
+  if (task.kind === "forecast") {
+    return `${task.description}: ${n(sizes.train)} / ${n(sizes.validation)} / ${n(sizes.test)} values (train/validation/test), scaler ${task.scaler?.kind ?? "none"}`;
+  }
+  const unit =
+    task.source === "sequences" ? "sequences" : task.unit === "char" ? "characters" : "tokens";
+  return `${task.description}: ${n(sizes.train)} / ${n(sizes.validation)} / ${n(sizes.test)} ${unit} (train/validation/test), vocabulary ${task.vocab}`;
+}
+
+function budgetText(config: TrainerConfig, task?: Task): string {
+  const { steps, minutes, batchSize, bptt } = config.train;
+  const parts = [];
+  if (steps !== null) parts.push(`${steps} steps`);
+  if (minutes !== null) parts.push(`${minutes} min`);
+  const sequences = task?.kind === "language-model" && task.source === "sequences";
+  const batch = sequences ? `${batchSize} sequences` : `${batchSize} × ${bptt} steps`;
+  return `${parts.join(" or ")} · batch ${batch}`;
+}
+
+function sampleNow(session: Session, length: number): string | undefined {
+  const { task, config } = session;
+  if (task.kind !== "language-model") return undefined;
+  return sampleText(session.model, task, {
+    prefix: config.eval.samplePrefix,
+    length,
+    temperature: config.eval.temperature,
+    topK: config.eval.topK,
+    greedy: false,
+    generator: sampleGenerator(config.train.seed + 1, session.step),
+  });
+}
+
+function summaryRows(session: Session, result: LoopResult): [string, string][] {
+  const { config } = session;
+  return [
+    ["model", describeModel(session)],
+    ["data", describeData(session)],
+    ["optimizer", JSON.stringify(config.optimizer)],
+    ["steps", String(session.step)],
+    ["tokens", session.tokens.toLocaleString("en-US")],
+    ["training time", formatDuration(session.elapsedMs / 1000)],
+    ["validation", formatMetrics(session.task, result.metrics)],
+  ];
+}
+
+/** After a loop: gradient flow, the report, the closing lines. */
+async function finish(
+  session: Session,
+  dir: RunDir,
+  io: TrainerIo,
+  result: LoopResult,
+  options: TrainOptions,
+): Promise<number> {
+  const say = (text = "") => io.stdout.write(`${text}\n`);
+  const shown = (path: string) => displayPath(io.cwd, path);
+  if (!result.interrupted) {
+    const flow = measureGradFlow(session.model, session.task, session.loss, {
+      length: session.config.train.bptt,
+      batch: Math.min(8, session.config.train.batchSize),
+    });
+    dir.writeJson(files.gradflow, flow);
+  }
+  const report = writeRunReport(
+    dir,
+    session.config,
+    `${runName(session.config)} — recurrent`,
+    summaryRows(session, result),
+  );
+  const seconds = result.wallMs / 1000;
+  const rate = result.tokens / Math.max(seconds, 1e-9);
+  if (result.interrupted) {
+    say(
+      `\ninterrupted at step ${session.step}: checkpoint written. Continue with: ${options.commandName ?? "recurrent"} resume ${shown(dir.path)}`,
+    );
+  } else {
+    say(
+      `\ndone: ${result.steps} steps in ${formatDuration(seconds)} (${formatRate(rate)} tok/s) · validation ${formatMetrics(session.task, result.metrics)}`,
+    );
+  }
+  if (options.showcase && !result.interrupted) {
+    const after = sampleNow(session, 300);
+    if (after !== undefined) say(`\nsample after training:\n${showSample(after)}`);
+  }
+  say(`\nrun directory: ${shown(dir.path)}`);
+  say(`  checkpoint  ${shown(result.checkpoint)}`);
+  say(`  report      ${shown(report)}   (curves, gradient flow, samples; open it in a browser)`);
+  say(`  metrics     ${shown(dir.file(files.metrics))}`);
+  if (options.showcase) {
+    const self = options.commandName ?? "recurrent";
+    const run = shown(dir.path);
+    const hints: [string, string][] = [
+      ["write more text", `${self} generate ${run} --prefix "Call me" --length 400`],
+      ["keep training", `${self} resume ${run} --minutes 5`],
+      ["the note's ladder", `${self} compare --steps 150`],
+      ["vanishing gradients", `${self} gradflow`],
+      ["your own text", `${self} train --text my-book.txt --minutes 5`],
+      ["everything else", `${self} --help`],
+    ];
+    say("\nwhat next:");
+    for (const [what, command] of hints) say(`  ${what.padEnd(20)} ${command}`);
+  }
+  return result.interrupted ? 130 : 0;
+}
+
+export async function trainCommand(
+  configFile: string | undefined,
+  flags: TrainFlags,
+  io: TrainerIo,
+  options: TrainOptions = {},
+): Promise<number> {
+  const { registry, plugins } = await registryWith(flags.plugin ?? [], io.cwd);
+  const config = configFrom(
+    configFile,
+    flags,
+    registry,
+    io,
+    options.showcase ? structuredClone(mainJob) : {},
+  );
+  const outPath = RunDir.resolve(
+    io.cwd,
+    flags.out ?? join("runs", `${timestamp()}-${runName(config)}`),
+  ).path;
+  RunDir.checkFree(outPath);
+  const say = (text = "") => io.stdout.write(`${text}\n`);
+  if (options.showcase) {
+    say("recurrent — sequence models in TypeScript. The main job: a character-level LSTM");
+    say("reads Moby Dick for about a minute and learns to write like it.\n");
+  }
+  const session = await Session.create(config, registry, { cwd: io.cwd, plugins });
+  const dir = RunDir.create(outPath);
+  dir.writeJson(files.config, { config, plugins });
+  say(`model   ${describeModel(session)}`);
+  say(`data    ${describeData(session)}`);
+  say(`budget  ${budgetText(config, session.task)} · seed ${config.train.seed}`);
+  say(`run     ${displayPath(io.cwd, dir.path)}`);
+  if (options.showcase) {
+    const before = sampleNow(session, 120);
+    if (before !== undefined)
+      say(`\nsample before training (random weights):\n${showSample(before)}`);
+  }
+  say("");
+  const result = await trainLoop(session, dir, io);
+  return finish(session, dir, io, result, options);
+}
+
+export interface ResumeFlags extends ConfigFlags {
+  readonly plugin?: readonly string[];
+}
+
+export async function resumeCommand(
+  target: string,
+  flags: ResumeFlags,
+  io: TrainerIo,
+  options: TrainOptions = {},
+): Promise<number> {
+  const opened = await openRun(target, io, flags.plugin ?? [], flags);
+  if (opened.dir === null) {
+    throw new TrainerError(
+      "USAGE",
+      `resume: expected a run directory (with config.json, metrics.jsonl and checkpoints/), got the file ${target}`,
+    );
+  }
+  const dir = opened.dir;
+  const session = await Session.create(opened.config, opened.registry, {
+    cwd: io.cwd,
+    checkpoint: opened.checkpoint,
+    plugins: opened.plugins,
+  });
+  const { steps, minutes } = opened.config.train;
+  const reachedSteps = steps !== null && session.step >= steps;
+  const reachedTime = minutes !== null && session.elapsedMs >= minutes * 60_000;
+  if (reachedSteps || reachedTime) {
+    io.stdout.write(
+      `nothing to do: the run is at step ${session.step}, which already meets its budget (${budgetText(opened.config)}); extend it with --steps N or --minutes M\n`,
+    );
+    return 0;
+  }
+  // Only now, with everything checked, touch the run directory.
+  dir.truncateMetrics(session.step);
+  dir.writeJson(files.config, { config: opened.config, plugins: opened.plugins });
+  io.stdout.write(
+    `resuming ${displayPath(io.cwd, dir.path)} at step ${session.step} (${displayPath(io.cwd, opened.checkpointPath)})\nmodel   ${describeModel(session)}\nbudget  ${budgetText(opened.config, session.task)}\n\n`,
+  );
+  const result = await trainLoop(session, dir, io);
+  return finish(session, dir, io, result, options);
+}

@@ -1,0 +1,94 @@
+/**
+ * Everything the commands touch outside their own memory, in one object, so
+ * tests run the whole CLI in-process: where output goes and whether it is a
+ * terminal, the working directory, Ctrl-C, and the clock.
+ */
+
+export interface Output {
+  write(text: string): void;
+  /** A terminal: progress bars redraw in place. Otherwise plain lines only. */
+  readonly isTTY: boolean;
+  readonly columns?: number;
+  /** The underlying stream, for the progress bar when it is a terminal. */
+  readonly stream?: NodeJS.WritableStream;
+}
+
+export interface TrainerIo {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** Relative paths (config, --out, --plugin, data files) resolve against this. */
+  readonly cwd: string;
+  /** Call `handler` on Ctrl-C (SIGINT); returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void;
+  /** Milliseconds, monotonic. */
+  now(): number;
+}
+
+/** The real process: stdout, stderr, SIGINT, performance.now. */
+export function processIo(cwd = process.cwd()): TrainerIo {
+  // A closed pipe (`recurrent generate … | head`) is not an error of ours: stop writing quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
+  const output = (stream: NodeJS.WriteStream): Output => ({
+    write: (text) => {
+      stream.write(text);
+    },
+    isTTY: stream.isTTY === true,
+    ...(stream.columns === undefined ? {} : { columns: stream.columns }),
+    stream,
+  });
+  return {
+    stdout: output(process.stdout),
+    stderr: output(process.stderr),
+    cwd,
+    onInterrupt(handler) {
+      process.on("SIGINT", handler);
+      return () => {
+        process.off("SIGINT", handler);
+      };
+    },
+    now: () => performance.now(),
+  };
+}
+
+/** An io that records what is written: for tests. */
+export interface MemoryIo extends TrainerIo {
+  readonly out: () => string;
+  readonly err: () => string;
+  /** Simulate Ctrl-C. */
+  interrupt(): void;
+}
+
+export function memoryIo(cwd: string): MemoryIo {
+  let out = "";
+  let err = "";
+  const handlers = new Set<() => void>();
+  return {
+    stdout: {
+      write: (text) => {
+        out += text;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (text) => {
+        err += text;
+      },
+      isTTY: false,
+    },
+    cwd,
+    onInterrupt(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    now: () => performance.now(),
+    out: () => out,
+    err: () => err,
+    interrupt: () => {
+      for (const handler of [...handlers]) handler();
+    },
+  };
+}
