@@ -61,9 +61,9 @@ export interface SessionOptions {
   readonly dataset?: Dataset;
 }
 
-/** The private dropout generator of `Recurrent` (no public accessor yet; see the README). */
+/** The generator behind the model's dropout between layers. */
 function dropoutGenerator(model: SequenceModel): Generator | undefined {
-  return (model.recurrent as unknown as { dropoutRng?: Generator }).dropoutRng;
+  return model.recurrent.dropoutRng;
 }
 
 export class Session {

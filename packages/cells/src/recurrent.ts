@@ -73,7 +73,8 @@ export class Recurrent extends Module {
   readonly fused: boolean;
   /** Output features per step of the last layer (per direction). */
   readonly outputSize: number;
-  private readonly dropoutRng: Generator;
+  /** The generator behind dropout between layers; its state goes into checkpoints for exact resume. */
+  readonly dropoutRng: Generator;
   private readonly layerParams: Record<string, Parameter>[][] = [];
 
   constructor(cell: Cell, options: RecurrentOptions) {

@@ -13,7 +13,6 @@ import {
   add,
   contiguous,
   empty,
-  expand,
   kernel,
   matMul,
   reshape,
@@ -41,7 +40,10 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
       matMul(reshape(contiguous(x as Tensor), [T * B, I]), wIh as Tensor, { transposeB: true }),
       bIh as Tensor,
     );
-    const hp = contiguous(expand(reshape(bHh as Tensor, [1, 3 * H]), [T * B, 3 * H]));
+    // A fresh buffer of b_hh rows: the per-step GEMMs accumulate into it. (A contiguous
+    // view of b_hh itself, as `contiguous(expand(…))` returns when T·B = 1, would be
+    // accumulated into, corrupting the parameter.)
+    const hp = repeatRows(bHh as Tensor, T * B);
     const gates = empty([T * B, 3 * H], dtype);
     const y = empty([T, B, H], dtype);
     const states = mask === null ? y : empty([T, B, H], dtype);
@@ -128,6 +130,16 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
     ];
   },
 });
+
+/** A new [rows, n] tensor whose every row is the vector `v` [n]. */
+function repeatRows(v: Tensor, rows: number): Tensor {
+  const n = v.size;
+  const out = empty([rows, n], v.dtype);
+  const row = v.data();
+  const array = out.storage.array;
+  for (let r = 0; r < rows; r++) array.set(row, out.offset + r * n);
+  return out;
+}
 
 /** Run a GRU layer (PyTorch weights: W_ih [3H, I], W_hh [3H, H], b_ih, b_hh [3H]) over x [T, B, I]. */
 export function gruSequence(
