@@ -57,7 +57,11 @@ function median(xs: number[]): number {
 }
 
 /** Wall-clock milliseconds per step, and CPU milliseconds (steadier on a shared machine). */
-function w2(cell: keyof typeof definitions, count: number, onStep?: (i: number) => void): { wall: number[]; cpu: number[] } {
+function w2(
+  cell: keyof typeof definitions,
+  count: number,
+  onStep?: (i: number) => void,
+): { wall: number[]; cpu: number[] } {
   const { recurrent, head, params } = model(cell);
   const optimizer = new Optimizer(params, adam({ lr: 2e-3 }));
   const rng = new Generator(1);
@@ -128,9 +132,11 @@ for (const bench of benches) {
     );
   } else if (bench === "mem") {
     const live: number[] = [];
-    w2("lstm", Number(option("--mem-steps") ?? 200), () =>
-      live.push(getBackend().memory().liveBytes),
-    );
+    const rssAt: number[] = [];
+    w2("lstm", Number(option("--mem-steps") ?? 1000), () => {
+      live.push(getBackend().memory().liveBytes);
+      rssAt.push(process.memoryUsage().rss);
+    });
     const rss = process.resourceUsage().maxRSS / 1024;
     const early = live[Math.min(5, live.length - 1)] as number;
     const late = live[live.length - 1] as number;
@@ -143,6 +149,10 @@ for (const bench of benches) {
         steps: live.length,
         live_mb_early: +(early / 2 ** 20).toFixed(2),
         live_mb_late: +(late / 2 ** 20).toFixed(2),
+        // RSS every tenth of the run: flat after warm-up means no per-step growth.
+        rss_mb_by_tenth: Array.from({ length: 10 }, (_, i) =>
+          Math.round((rssAt[Math.floor(((i + 1) * rssAt.length) / 10) - 1] as number) / 2 ** 20),
+        ),
         reserved_mb: +(getBackend().memory().reservedBytes / 2 ** 20).toFixed(1),
       }),
     );

@@ -85,8 +85,8 @@ function metricColumns(kind: "language-model" | "forecast", unit: string): [stri
         ["perplexity", "perplexity"],
       ]
     : [
-        ["mse", "val mse"],
-        ["mae", "val mae"],
+        ["mse", "mse"],
+        ["mae", "mae"],
       ];
 }
 
