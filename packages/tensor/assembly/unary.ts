@@ -5,7 +5,8 @@
 // IEEE special values follow Math.*: exp(±inf) = inf/0, log(0) = -inf, log(x<0) = NaN,
 // tanh(±inf) = ±1, sigmoid(±inf) = 1/0, NaN in gives NaN out.
 
-import { expF64, expm1F64, highToF64, ln2F64, logReducedF64, lowToF64, toF32 } from "./vmath";
+import { sigmoid4, tanh4 } from "./activations";
+import { expF64, highToF64, ln2F64, logReducedF64, lowToF64, toF32 } from "./vmath";
 
 const FN_EXP: i32 = 0;
 const FN_LOG: i32 = 1;
@@ -16,9 +17,6 @@ const FN_RELU: i32 = 4;
 /** Beyond these |x| the f32 result is already saturated (inf/0, ±1, 1/0), so clamping is exact. */
 const EXP_CLAMP_LOW: f32 = -110;
 const EXP_CLAMP_HIGH: f32 = 100;
-const TANH_CLAMP: f32 = 20;
-const SIGMOID_CLAMP: f32 = 120;
-const SIGN_MASK: i32 = 0x80000000;
 
 /**
  * Clamps lanes to [low, high] keeping NaN lanes NaN. pmin/pmax are single instructions
@@ -37,27 +35,17 @@ function expVec(x: v128): v128 {
   return toF32(expF64(lowToF64(xc)), expF64(highToF64(xc)));
 }
 
+// sigmoid and tanh are shared with the fused recurrent kernels (activations.ts).
 // @ts-ignore: decorator
 @inline
 function sigmoidVec(x: v128): v128 {
-  // sigmoid(x) = 1 / (1 + exp(-x)), evaluated in f64.
-  const negX = clamp(f32x4.neg(x), -SIGMOID_CLAMP, SIGMOID_CLAMP);
-  const one = f64x2.splat(1.0);
-  const lo = f64x2.div(one, f64x2.add(one, expF64(lowToF64(negX))));
-  const hi = f64x2.div(one, f64x2.add(one, expF64(highToF64(negX))));
-  return toF32(lo, hi);
+  return sigmoid4(x);
 }
 
 // @ts-ignore: decorator
 @inline
 function tanhVec(x: v128): v128 {
-  // tanh|x| = u / (u + 2) with u = expm1(2|x|): no cancellation near 0; sign copied back.
-  const ax = f32x4.pmin(f32x4.abs(x), f32x4.splat(TANH_CLAMP));
-  const two = f64x2.splat(2.0);
-  const uLo = expm1F64(f64x2.mul(lowToF64(ax), two));
-  const uHi = expm1F64(f64x2.mul(highToF64(ax), two));
-  const mag = toF32(f64x2.div(uLo, f64x2.add(uLo, two)), f64x2.div(uHi, f64x2.add(uHi, two)));
-  return v128.or(mag, v128.and(x, i32x4.splat(SIGN_MASK)));
+  return tanh4(x);
 }
 
 // @ts-ignore: decorator
