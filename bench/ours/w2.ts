@@ -25,6 +25,7 @@ import {
   slice,
   tidy,
 } from "@recurrent/tensor";
+import { enableThreads } from "@recurrent/tensor/threads";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -35,7 +36,9 @@ const benches = (option("--bench") ?? "w2,w3").split(",");
 const cells = (option("--cell") ?? "rnn,lstm,gru").split(",");
 const steps = Number(option("--steps") ?? 10);
 const warmup = Number(option("--warmup") ?? 3);
-const impl = `recurrent-${getBackend().name}`;
+const threads = Number(option("--threads") ?? 1);
+if (threads > 1) enableThreads({ threads });
+const impl = threads > 1 ? `recurrent-wasm-${threads}t` : `recurrent-${getBackend().name}`;
 const [B, T, H, V] = [32, 64, 256, 65];
 
 const definitions = { rnn, lstm, gru } as const;
@@ -118,7 +121,7 @@ for (const bench of benches) {
           bench: "w2",
           cell,
           impl,
-          threads: 1,
+          threads,
           ms_per_step: Number(ms.toFixed(2)),
           tokens_per_s: Math.round((B * T) / (ms / 1000)),
           cpu_ms_per_step: Number(median(cpu.slice(warmup)).toFixed(2)),

@@ -36,6 +36,9 @@ export const ascFlags = [
   "--converge",
 ];
 
+/** Maximum size of a shared memory, in 64 KiB pages (shared memories must declare one): 2 GiB. */
+const sharedMaximumPages = 32768;
+
 function parseOptions(argv) {
   const options = {};
   for (let i = 0; i < argv.length; i++) {
@@ -148,6 +151,18 @@ async function main() {
   if (options.wat) writeFileSync(resolve(options.wat), outputs["kernels.wat"]);
   if (options.wasm) writeFileSync(resolve(options.wasm), binary);
 
+  const sharedOutputs = await compile([
+    "--sharedMemory",
+    "--maximumMemory",
+    String(sharedMaximumPages),
+    "--enable",
+    "threads",
+  ]);
+  const shared = sharedOutputs["kernels.wasm"];
+  if (!(shared instanceof Uint8Array) || !WebAssembly.validate(shared)) {
+    throw new Error("asc produced no valid shared-memory module");
+  }
+
   const { imports, exports } = readModuleSignatures(binary);
   const signatureLines = exports
     .map(({ name, type }) => {
@@ -168,6 +183,13 @@ ${signatureLines}
  */
 export const kernelsWasmBase64 =
   "${Buffer.from(binary).toString("base64")}";
+
+/**
+ * The same kernels for a shared memory (\`--sharedMemory --enable threads\`, at most
+ * ${sharedMaximumPages} pages), which worker threads can run over (see threads.ts).
+ */
+export const kernelsWasmSharedBase64 =
+  "${Buffer.from(shared).toString("base64")}";
 `;
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, source);

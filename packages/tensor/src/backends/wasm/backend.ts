@@ -61,17 +61,51 @@ const binaryKernels: Partial<
   div: ["div", "divRow"],
 };
 
+/** A float32 GEMM spread over threads; same arguments as sgemm, scratch handled inside. */
+export interface ParallelGemm {
+  sgemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+  ): void;
+}
+
+export interface WasmBackendOptions {
+  readonly name?: string;
+  /** The linear memory (a shared one for threads); a new private one by default. */
+  readonly memory?: WebAssembly.Memory;
+  /** Whether `memory` is shared (selects the kernel build that imports a shared memory). */
+  readonly shared?: boolean;
+}
+
+/** Products smaller than this many multiply-adds stay on one thread (a hand-off costs microseconds). */
+const parallelThreshold = 1 << 23;
+
 export class WasmBackend implements Backend {
-  readonly name = "wasm";
   /** The linear memory every wasm tensor lives in. */
   readonly linearMemory: WebAssembly.Memory;
   readonly wasm: WasmKernels;
   private readonly allocator: LinearAllocator;
   readonly kernels: Partial<Kernels>;
 
-  constructor() {
-    this.linearMemory = new WebAssembly.Memory({ initial: 256 });
-    this.wasm = instantiateKernels(this.linearMemory);
+  readonly name: string;
+  /** Splits large float32 products over worker threads, when threads are enabled. */
+  private pool: ParallelGemm | null = null;
+
+  constructor(options: WasmBackendOptions = {}) {
+    this.name = options.name ?? "wasm";
+    this.linearMemory = options.memory ?? new WebAssembly.Memory({ initial: 256 });
+    this.wasm = instantiateKernels(this.linearMemory, options.shared ?? false);
     this.allocator = new LinearAllocator(this.linearMemory, this.wasm.heapBase);
     this.kernels = {
       matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
@@ -91,6 +125,28 @@ export class WasmBackend implements Backend {
   memory(): MemoryInfo {
     const s = this.allocator.stats();
     return { liveBytes: s.liveBytes, liveBuffers: s.liveBlocks, reservedBytes: s.reservedBytes };
+  }
+
+  /** Hand large float32 products to a thread pool (see threads.ts); null turns it off. */
+  setParallelGemm(pool: ParallelGemm | null): void {
+    this.pool = pool;
+  }
+
+  /** sgemm, or the pool's version for a product of `work` multiply-adds worth splitting. */
+  private sgemmOn(work: number): WasmKernels["sgemm"] {
+    const pool = this.pool;
+    if (pool === null || work < parallelThreshold) return this.wasm.sgemm;
+    return (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
+      pool.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  /** Allocate and free raw scratch blocks in linear memory (for thread pools). */
+  allocBytes(bytes: number): number {
+    return this.allocator.alloc(bytes);
+  }
+
+  freeBytes(ptr: number, bytes: number): void {
+    this.allocator.free(ptr, bytes);
   }
 
   /** Byte address of element `offset` of a wasm-resident view, or null if it lives elsewhere. */
@@ -137,7 +193,7 @@ export class WasmBackend implements Backend {
       ? this.wasm.dgemmWorkBytes(m, n, k)
       : this.wasm.sgemmWorkBytes(m, n, k);
     const work = this.allocator.alloc(workBytes);
-    const gemm = double ? this.wasm.dgemm : this.wasm.sgemm;
+    const gemm = double ? this.wasm.dgemm : this.sgemmOn(m * n * k);
     const offA = batchOffsets(0, spec.batchShape, spec.batchStridesA);
     const offB = batchOffsets(0, spec.batchShape, spec.batchStridesB);
     const ta = spec.transposeA !== la.transposed ? 1 : 0;
@@ -210,7 +266,7 @@ export class WasmBackend implements Backend {
       ? this.wasm.dgemmWorkBytes(m, n, k)
       : this.wasm.sgemmWorkBytes(m, n, k);
     const work = this.allocator.alloc(workBytes);
-    (double ? this.wasm.dgemm : this.wasm.sgemm)(
+    (double ? this.wasm.dgemm : this.sgemmOn(m * n * k))(
       spec.transposeA !== la.transposed ? 1 : 0,
       spec.transposeB !== lb.transposed ? 1 : 0,
       m,

@@ -8,7 +8,7 @@
 // `sgemmWorkBytes(m, n, k)` / `dgemmWorkBytes(m, n, k)` bytes (16-byte aligned).
 // If the caller grows the memory, typed-array views must be recreated; the kernels need nothing.
 
-import { kernelsWasmBase64 } from "../../generated/kernels-wasm.js";
+import { kernelsWasmBase64, kernelsWasmSharedBase64 } from "../../generated/kernels-wasm.js";
 
 /** Byte offset into the kernels' linear memory. */
 export type Ptr = number;
@@ -302,20 +302,28 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(simdProbe);
 }
 
-let compiledModule: WebAssembly.Module | undefined;
+const compiledModules: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
 
-/** The compiled kernel module (compiled synchronously once, then cached). */
-export function kernelsModule(): WebAssembly.Module {
-  if (!compiledModule) {
+/**
+ * The compiled kernel module (compiled synchronously once, then cached); `shared` picks the
+ * build that imports a shared memory, for worker threads.
+ */
+export function kernelsModule(shared = false): WebAssembly.Module {
+  const key = shared ? "shared" : "plain";
+  let module = compiledModules[key];
+  if (module === undefined) {
     if (!simdSupported()) throw new Error("WebAssembly SIMD is not supported by this engine");
-    compiledModule = new WebAssembly.Module(decodeBase64(kernelsWasmBase64));
+    module = new WebAssembly.Module(
+      decodeBase64(shared ? kernelsWasmSharedBase64 : kernelsWasmBase64),
+    );
+    compiledModules[key] = module;
   }
-  return compiledModule;
+  return module;
 }
 
 /** Instantiates the kernels over `memory` (which must outlive them) and returns them typed. */
-export function instantiateKernels(memory: WebAssembly.Memory): WasmKernels {
-  const instance = new WebAssembly.Instance(kernelsModule(), { env: { memory } });
+export function instantiateKernels(memory: WebAssembly.Memory, shared = false): WasmKernels {
+  const instance = new WebAssembly.Instance(kernelsModule(shared), { env: { memory } });
   const exports = instance.exports as Record<string, unknown>;
   const heapBase = exports.heapBase;
   if (typeof heapBase !== "function") throw new Error("kernel module lacks heapBase");
