@@ -21,6 +21,7 @@ import {
 } from "@recurrent/tensor";
 import type { CellState } from "./cell.js";
 import { CellError } from "./errors.js";
+import { rowsOf } from "./fused/views.js";
 import type { Recurrent } from "./recurrent.js";
 
 type Kind = "lstm" | "gru" | "rnn";
@@ -46,13 +47,8 @@ export interface StepperOptions {
   readonly head?: Linear;
 }
 
-const rowsView = (t: Tensor, rows: number, width: number): View => ({
-  storage: t.storage,
-  dtype: t.dtype,
-  shape: [rows, width],
-  strides: [width, 1],
-  offset: t.offset,
-});
+/** The first `rows` rows of a contiguous buffer as a [rows, width] view. */
+const rowsView = (t: Tensor, rows: number, width: number): View => rowsOf(t, 0, rows, width);
 
 export class Stepper {
   readonly batch: number;
@@ -95,13 +91,15 @@ export class Stepper {
     for (let l = 0; l < recurrent.numLayers; l++) {
       const bIh = param(`bias_ih_l${l}`);
       const bHh = param(`bias_hh_l${l}`);
-      const summed = repeat(bIh).map((v, i) => v + (repeat(bHh)[i] as number));
+      const ih = repeat(bIh);
+      const hh = repeat(bHh);
+      const summed = ih.map((v, i) => v + (hh[i] as number));
       this.layers.push({
         input: l === 0 ? recurrent.inputSize : H,
         wIh: param(`weight_ih_l${l}`),
         wHh: param(`weight_hh_l${l}`),
-        bias: name === "gru" ? repeat(bIh) : summed,
-        biasHh: name === "gru" ? repeat(bHh) : null,
+        bias: name === "gru" ? ih : summed,
+        biasHh: name === "gru" ? hh : null,
         h: keep(zeros([B, H])),
         c: name === "lstm" ? keep(zeros([B, H])) : null,
         gates: keep(zeros([B, gates * H])),
