@@ -23,8 +23,8 @@ export { markov } from "./cells/markov.js";
 export { rnn } from "./cells/rnn.js";
 export type { CellErrorCode } from "./errors.js";
 export { CellError } from "./errors.js";
+export type { SequenceOptions } from "./fused/buffers.js";
 export { gruSequence } from "./fused/gru.js";
-export type { SequenceOptions } from "./fused/lstm.js";
 export { lstmSequence } from "./fused/lstm.js";
 export { rnnSequence } from "./fused/rnn.js";
 export type {

@@ -21,7 +21,7 @@ import {
 } from "@recurrent/tensor";
 import type { CellState } from "./cell.js";
 import { CellError } from "./errors.js";
-import { rowsOf } from "./fused/views.js";
+import { rowsOf } from "./fused/buffers.js";
 import type { Recurrent } from "./recurrent.js";
 
 type Kind = "lstm" | "gru" | "rnn";

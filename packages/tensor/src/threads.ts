@@ -100,7 +100,7 @@ export async function disableThreads(): Promise<void> {
 function splitByColumns(backend: WasmBackend, lanes: Lane[]): ParallelGemm {
   const parts = lanes.length + 1;
   return {
-    sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+    sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work) {
       // Column blocks, a multiple of the micro-kernel's 8 columns.
       const chunk = Math.ceil(n / parts / 8) * 8;
       const posted: Lane[] = [];
@@ -126,11 +126,23 @@ function splitByColumns(backend: WasmBackend, lanes: Lane[]): ParallelGemm {
         Atomics.notify(i32, 0);
         posted.push(lane);
       });
-      const mine = Math.min(chunk, n);
-      const workBytes = backend.wasm.sgemmWorkBytes(m, mine, k);
-      const work = backend.allocBytes(workBytes);
-      backend.wasm.sgemm(ta, tb, m, mine, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
-      backend.freeBytes(work, workBytes);
+      // The caller's scratch was sized for all n columns; its first block needs no more.
+      backend.wasm.sgemm(
+        ta,
+        tb,
+        m,
+        Math.min(chunk, n),
+        k,
+        alpha,
+        a,
+        lda,
+        b,
+        ldb,
+        beta,
+        c,
+        ldc,
+        work,
+      );
       for (const { i32 } of posted) {
         for (let spin = 0; spin < 20000 && Atomics.load(i32, 0) !== DONE; spin++);
         while (Atomics.load(i32, 0) !== DONE) Atomics.wait(i32, 0, POSTED);

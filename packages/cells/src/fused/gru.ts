@@ -18,11 +18,17 @@ import {
   reshape,
   sum,
   type Tensor,
-  zeros,
 } from "@recurrent/tensor";
-import type { SequenceOptions } from "./lstm.js";
-import { copyRows, previousStates } from "./lstm.js";
-import { column, rowsOf } from "./views.js";
+import {
+  contiguousOrNull,
+  finalState,
+  gradOrZeros,
+  maskAt,
+  previousStates,
+  repeatRows,
+  rowsOf,
+  type SequenceOptions,
+} from "./buffers.js";
 
 interface Saved {
   gates: Tensor; // [T·B, 3H] (r, z, n)
@@ -64,12 +70,11 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
         hPrev,
         h,
         y: rowsOf(y, t * B, B, H),
-        mask: mask === null ? null : column(mask, t * B, B),
+        mask: maskAt(mask, t, B),
       });
       hPrev = h;
     }
-    const hT =
-      T === 0 ? contiguous(h0 as Tensor) : copyRows(states, (reverse ? 0 : T - 1) * B, B, H);
+    const hT = finalState(states, h0 as Tensor, T, B, H, reverse);
     return { outputs: [y, hT], saved: { gates, hp, states } };
   },
   backward({
@@ -85,10 +90,10 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
     const dtype = (x as Tensor).dtype;
     const dxp = empty([T * B, 3 * H], dtype);
     const dhp = empty([T * B, 3 * H], dtype);
-    let dh = dhT === null || dhT === undefined ? zeros([B, H], dtype) : add(dhT, 0);
+    let dh = gradOrZeros(dhT, [B, H], dtype);
     let pass = empty([B, H], dtype);
     const h0c = contiguous(h0 as Tensor);
-    const dYc = dY === null || dY === undefined ? null : contiguous(dY);
+    const dYc = contiguousOrNull(dY);
     const gemm = kernel("gemm");
     const step = kernel("gruBackward");
     for (let s = T - 1; s >= 0; s--) {
@@ -102,7 +107,7 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
         gates: rowsOf(gates, t * B, B, 3 * H),
         hp: rowsOf(hp, t * B, B, 3 * H),
         hPrev,
-        mask: mask === null ? null : column(mask, t * B, B),
+        mask: maskAt(mask, t, B),
         dh: rowsOf(dh, 0, B, H),
         dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
         dxp: rowsOf(dxp, t * B, B, 3 * H),
@@ -130,16 +135,6 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
     ];
   },
 });
-
-/** A new [rows, n] tensor whose every row is the vector `v` [n]. */
-function repeatRows(v: Tensor, rows: number): Tensor {
-  const n = v.size;
-  const out = empty([rows, n], v.dtype);
-  const row = v.data();
-  const array = out.storage.array;
-  for (let r = 0; r < rows; r++) array.set(row, out.offset + r * n);
-  return out;
-}
 
 /** Run a GRU layer (PyTorch weights: W_ih [3H, I], W_hh [3H, H], b_ih, b_hh [3H]) over x [T, B, I]. */
 export function gruSequence(

@@ -25,16 +25,16 @@ import {
   reshape,
   sum,
   type Tensor,
-  zeros,
 } from "@recurrent/tensor";
-import { column, rowsOf } from "./views.js";
-
-export interface SequenceOptions {
-  /** [T, B] with 1 for real steps and 0 for padding. */
-  readonly mask?: Tensor | null;
-  /** Run from the last step to the first (the backward direction of a bidirectional layer). */
-  readonly reverse?: boolean;
-}
+import {
+  contiguousOrNull,
+  finalState,
+  gradOrZeros,
+  maskAt,
+  previousStates,
+  rowsOf,
+  type SequenceOptions,
+} from "./buffers.js";
 
 interface LstmSaved {
   gates: Tensor; // [T·B, 4H] activations
@@ -79,14 +79,13 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
         c,
         h,
         y: rowsOf(y, t * B, B, H),
-        mask: mask === null ? null : column(mask, t * B, B),
+        mask: maskAt(mask, t, B),
       });
       hPrev = h;
       cPrev = c;
     }
-    const last = reverse ? 0 : T - 1;
-    const hT = T === 0 ? contiguous(h0 as Tensor) : copyRows(hs, last * B, B, H);
-    const cT = T === 0 ? contiguous(c0 as Tensor) : copyRows(cells, last * B, B, H);
+    const hT = finalState(hs, h0 as Tensor, T, B, H, reverse);
+    const cT = finalState(cells, c0 as Tensor, T, B, H, reverse);
     return { outputs: [y, hT, cT], saved: { gates, cells, states: hs } };
   },
   backward({
@@ -101,12 +100,12 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
     const H = (wHh as Tensor).shape[1] as number;
     const dtype = (x as Tensor).dtype;
     const dGates = empty([T * B, 4 * H], dtype);
-    let dh = dhT === null || dhT === undefined ? zeros([B, H], dtype) : add(dhT, 0);
+    let dh = gradOrZeros(dhT, [B, H], dtype);
     let pass = empty([B, H], dtype);
-    const dc = dcT === null || dcT === undefined ? zeros([B, H], dtype) : add(dcT, 0);
+    const dc = gradOrZeros(dcT, [B, H], dtype);
     const h0c = contiguous(h0 as Tensor);
     const c0c = contiguous(c0 as Tensor);
-    const dYc = dY === null || dY === undefined ? null : contiguous(dY);
+    const dYc = contiguousOrNull(dY);
     const gemm = kernel("gemm");
     const step = kernel("lstmBackward");
     for (let s = T - 1; s >= 0; s--) {
@@ -121,7 +120,7 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
         gates: rowsOf(gates, t * B, B, 4 * H),
         cPrev,
         c: rowsOf(cells, t * B, B, H),
-        mask: mask === null ? null : column(mask, t * B, B),
+        mask: maskAt(mask, t, B),
         dh: rowsOf(dh, 0, B, H),
         dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
         dc: rowsOf(dc, 0, B, H),
@@ -152,41 +151,6 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
     ];
   },
 });
-
-/** A fresh [rows, width] copy of rows [row, row + rows) of a contiguous buffer. */
-export function copyRows(t: Tensor, row: number, rows: number, width: number): Tensor {
-  const out = empty([rows, width], t.dtype);
-  out.storage.array.set(
-    t.storage.array.subarray(t.offset + row * width, t.offset + (row + rows) * width),
-  );
-  return out;
-}
-
-/** [T·B, H]: row block t holds the state the step at t started from. */
-export function previousStates(
-  states: Tensor,
-  h0: Tensor,
-  T: number,
-  B: number,
-  H: number,
-  reverse: boolean,
-): Tensor {
-  const out = empty([T * B, H], states.dtype);
-  const dst = out.storage.array;
-  const src = states.storage.array;
-  const block = B * H;
-  for (let t = 0; t < T; t++) {
-    const from = reverse ? t + 1 : t - 1;
-    if (from < 0 || from >= T)
-      dst.set(h0.storage.array.subarray(h0.offset, h0.offset + block), t * block);
-    else
-      dst.set(
-        src.subarray(states.offset + from * block, states.offset + (from + 1) * block),
-        t * block,
-      );
-  }
-  return out;
-}
 
 /**
  * Run an LSTM layer over x [T, B, I] from (h0, c0) [B, H] with PyTorch's

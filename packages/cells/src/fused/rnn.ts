@@ -13,11 +13,16 @@ import {
   reshape,
   sum,
   type Tensor,
-  zeros,
 } from "@recurrent/tensor";
-import type { SequenceOptions } from "./lstm.js";
-import { copyRows, previousStates } from "./lstm.js";
-import { column, rowsOf } from "./views.js";
+import {
+  contiguousOrNull,
+  finalState,
+  gradOrZeros,
+  maskAt,
+  previousStates,
+  rowsOf,
+  type SequenceOptions,
+} from "./buffers.js";
 
 interface Attrs {
   mask: Tensor | null;
@@ -58,12 +63,11 @@ const rnnOp = defineOp<Attrs, Saved>({
         hPrev,
         h,
         y: rowsOf(y, t * B, B, H),
-        mask: mask === null ? null : column(mask, t * B, B),
+        mask: maskAt(mask, t, B),
       });
       hPrev = h;
     }
-    const hT =
-      T === 0 ? contiguous(h0 as Tensor) : copyRows(states, (reverse ? 0 : T - 1) * B, B, H);
+    const hT = finalState(states, h0 as Tensor, T, B, H, reverse);
     return { outputs: [y, hT], saved: { act, states } };
   },
   backward({
@@ -78,9 +82,9 @@ const rnnOp = defineOp<Attrs, Saved>({
     const H = (wHh as Tensor).shape[1] as number;
     const dtype = (x as Tensor).dtype;
     const dPre = empty([T * B, H], dtype);
-    let dh = dhT === null || dhT === undefined ? zeros([B, H], dtype) : add(dhT, 0);
+    let dh = gradOrZeros(dhT, [B, H], dtype);
     let pass = empty([B, H], dtype);
-    const dYc = dY === null || dY === undefined ? null : contiguous(dY);
+    const dYc = contiguousOrNull(dY);
     const gemm = kernel("gemm");
     const step = kernel("rnnBackward");
     for (let s = T - 1; s >= 0; s--) {
@@ -91,7 +95,7 @@ const rnnOp = defineOp<Attrs, Saved>({
         hidden: H,
         activation,
         act: rowsOf(act, t * B, B, H),
-        mask: mask === null ? null : column(mask, t * B, B),
+        mask: maskAt(mask, t, B),
         dh: rowsOf(dh, 0, B, H),
         dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
         dPre: dPreT,

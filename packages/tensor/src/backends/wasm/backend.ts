@@ -61,23 +61,12 @@ const binaryKernels: Partial<
   div: ["div", "divRow"],
 };
 
-/** A float32 GEMM spread over threads; same arguments as sgemm, scratch handled inside. */
+/**
+ * A float32 GEMM spread over threads, with sgemm's arguments; `work` serves the
+ * calling thread's share (each worker has scratch of its own).
+ */
 export interface ParallelGemm {
-  sgemm(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-  ): void;
+  readonly sgemm: WasmKernels["sgemm"];
 }
 
 export interface WasmBackendOptions {
@@ -135,18 +124,12 @@ export class WasmBackend implements Backend {
   /** sgemm, or the pool's version for a product of `work` multiply-adds worth splitting. */
   private sgemmOn(work: number): WasmKernels["sgemm"] {
     const pool = this.pool;
-    if (pool === null || work < parallelThreshold) return this.wasm.sgemm;
-    return (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
-      pool.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return pool === null || work < parallelThreshold ? this.wasm.sgemm : pool.sgemm;
   }
 
-  /** Allocate and free raw scratch blocks in linear memory (for thread pools). */
+  /** A raw scratch block in linear memory, for the thread pool's control blocks and scratch. */
   allocBytes(bytes: number): number {
     return this.allocator.alloc(bytes);
-  }
-
-  freeBytes(ptr: number, bytes: number): void {
-    this.allocator.free(ptr, bytes);
   }
 
   /** Byte address of element `offset` of a wasm-resident view, or null if it lives elsewhere. */

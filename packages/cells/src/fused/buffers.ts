@@ -1,0 +1,112 @@
+/**
+ * What the fused sequence ops share: raw 2-D row views of contiguous buffers
+ * (plain objects, so the time loop allocates nothing per step), per-step mask
+ * columns, and the few buffer helpers every op's forward and backward need.
+ */
+import {
+  add,
+  contiguous,
+  type DType,
+  empty,
+  type Shape,
+  type Tensor,
+  type View,
+  zeros,
+} from "@recurrent/tensor";
+
+export interface SequenceOptions {
+  /** [T, B] with 1 for real steps and 0 for padding. */
+  readonly mask?: Tensor | null;
+  /** Run from the last step to the first (the backward direction of a bidirectional layer). */
+  readonly reverse?: boolean;
+}
+
+/** Rows [row, row + rows) of `t` seen as a [rows, width] matrix (t must be contiguous). */
+export function rowsOf(t: Tensor, row: number, rows: number, width: number): View {
+  return {
+    storage: t.storage,
+    dtype: t.dtype,
+    shape: [rows, width],
+    strides: [width, 1],
+    offset: t.offset + row * width,
+  };
+}
+
+/** Step t of a contiguous [T, B] mask as a [B, 1] column, or null without a mask. */
+export function maskAt(mask: Tensor | null, t: number, batch: number): View | null {
+  if (mask === null) return null;
+  return {
+    storage: mask.storage,
+    dtype: mask.dtype,
+    shape: [batch, 1],
+    strides: [1, 1],
+    offset: mask.offset + t * batch,
+  };
+}
+
+/** A fresh, writable copy of an incoming gradient, or zeros where none arrived. */
+export function gradOrZeros(g: Tensor | null | undefined, shape: Shape, dtype: DType): Tensor {
+  return g === null || g === undefined ? zeros(shape, dtype) : add(g, 0);
+}
+
+/** An incoming gradient made contiguous, or null where none arrived. */
+export function contiguousOrNull(g: Tensor | null | undefined): Tensor | null {
+  return g === null || g === undefined ? null : contiguous(g);
+}
+
+/** The final state: the rows of the last step processed, or the initial state for T = 0. */
+export function finalState(
+  states: Tensor,
+  initial: Tensor,
+  T: number,
+  B: number,
+  H: number,
+  reverse: boolean,
+): Tensor {
+  return T === 0 ? contiguous(initial) : copyRows(states, (reverse ? 0 : T - 1) * B, B, H);
+}
+
+/** A fresh [rows, width] copy of rows [row, row + rows) of a contiguous buffer. */
+export function copyRows(t: Tensor, row: number, rows: number, width: number): Tensor {
+  const out = empty([rows, width], t.dtype);
+  out.storage.array.set(
+    t.storage.array.subarray(t.offset + row * width, t.offset + (row + rows) * width),
+  );
+  return out;
+}
+
+/** [T·B, H]: row block t holds the state the step at t started from. */
+export function previousStates(
+  states: Tensor,
+  h0: Tensor,
+  T: number,
+  B: number,
+  H: number,
+  reverse: boolean,
+): Tensor {
+  const out = empty([T * B, H], states.dtype);
+  const dst = out.storage.array;
+  const src = states.storage.array;
+  const block = B * H;
+  for (let t = 0; t < T; t++) {
+    const from = reverse ? t + 1 : t - 1;
+    if (from < 0 || from >= T)
+      dst.set(h0.storage.array.subarray(h0.offset, h0.offset + block), t * block);
+    else
+      dst.set(
+        src.subarray(states.offset + from * block, states.offset + (from + 1) * block),
+        t * block,
+      );
+  }
+  return out;
+}
+
+/** A new [rows, n] tensor whose every row is the vector `v` [n]. */
+export function repeatRows(v: Tensor, rows: number): Tensor {
+  const n = v.size;
+  const out = empty([rows, n], v.dtype);
+  const row = v.data();
+  const array = out.storage.array;
+  for (let r = 0; r < rows; r++) array.set(row, out.offset + r * n);
+  return out;
+}
