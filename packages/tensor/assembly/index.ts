@@ -11,3 +11,11 @@ export { sum, colSum } from "./reduce";
 export { adamStep } from "./adam";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 export { sgemv } from "./gemv";
+export {
+  lstmSequenceForward,
+  lstmSequenceBackward,
+  gruSequenceForward,
+  gruSequenceBackward,
+  rnnSequenceForward,
+  rnnSequenceBackward,
+} from "./sequence";

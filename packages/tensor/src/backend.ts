@@ -10,6 +10,14 @@
  * Backends are also registry entries (kind `backend`, see `backendPlugin`),
  * so a third party adds one the same way it adds a cell.
  */
+import type {
+  GruSequenceBackward,
+  GruSequenceForward,
+  LstmSequenceBackward,
+  LstmSequenceForward,
+  RnnSequenceBackward,
+  RnnSequenceForward,
+} from "./backends/sequence.js";
 import type { DType } from "./dtype.js";
 import { TensorError } from "./errors.js";
 import type { Shape } from "./shape.js";
@@ -202,6 +210,13 @@ export interface Kernels {
   gruBackward(args: GruBackward): void;
   rnnForward(args: RnnForward): void;
   rnnBackward(args: RnnBackward): void;
+  /** A layer's whole recurrence, forward and backward (see backends/sequence.ts). */
+  lstmSequenceForward(args: LstmSequenceForward): void;
+  lstmSequenceBackward(args: LstmSequenceBackward): void;
+  gruSequenceForward(args: GruSequenceForward): void;
+  gruSequenceBackward(args: GruSequenceBackward): void;
+  rnnSequenceForward(args: RnnSequenceForward): void;
+  rnnSequenceBackward(args: RnnSequenceBackward): void;
   /** Softmax or log-softmax along `axis`. */
   softmax(x: View, axis: number, log: boolean, out: Storage): void;
   /** out = x.take(indices, axis): `out` has shape x[:axis] + indices + x[axis+1:]. */

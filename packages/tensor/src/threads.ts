@@ -3,32 +3,39 @@
  *
  * `enableThreads()` makes a `wasm-threads` backend whose linear memory is
  * shared, starts worker threads that instantiate the same kernels over it,
- * and splits every large float32 GEMM by column blocks: the calling thread
- * computes the first block while each worker computes one of the others,
- * handed off through Atomics on a small control block in the shared memory.
+ * and shares out the two kinds of work that dominate training: every large
+ * float32 GEMM, by column blocks, and every recurrence (a layer's T steps),
+ * by blocks of batch rows (see backends/wasm/parallel.ts). The calling thread
+ * runs the first block while each worker runs one of the others, handed off
+ * through Atomics on a small control block in the shared memory.
  * Nothing is copied: all threads read the operands where they lie. Call it
  * once at start-up, before making tensors (tensors of another backend still
  * work, through the js fallback, but slowly).
  */
 import { Worker } from "node:worker_threads";
 import { type Backend, registerBackend, setBackend } from "./backend.js";
-import { type ParallelGemm, WasmBackend } from "./backends/wasm/backend.js";
-import { kernelsModule } from "./backends/wasm/kernels.js";
+import { WasmBackend } from "./backends/wasm/backend.js";
+import { kernelNames, kernelsModule } from "./backends/wasm/kernels.js";
+import type { ParallelKernel, ThreadPool } from "./backends/wasm/parallel.js";
 
-/** Control block per worker: [state, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work]. */
-const slots = 16;
+/** Control block per worker: i32 state, i32 kernel index, then up to `maxArgs` f64 arguments. */
+const maxArgs = 24;
+const controlBytes = 8 + maxArgs * 8;
 const IDLE = 0;
 const POSTED = 1;
 const DONE = 2;
 const STOP = 3;
 
+const argList = Array.from({ length: maxArgs }, (_, i) => `a[${i}]`).join(", ");
+
 // Runs in each worker (evaluated as CommonJS): wait for a job, run it, say done.
 const workerSource = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, control } = workerData;
-const sgemm = new WebAssembly.Instance(module, { env: { memory } }).exports.sgemm;
-const i32 = new Int32Array(memory.buffer, control, ${slots});
-const f32 = new Float32Array(memory.buffer, control, ${slots});
+const { module, memory, control, names } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = names.map((name) => exports[name]);
+const i32 = new Int32Array(memory.buffer, control, 2);
+const a = new Float64Array(memory.buffer, control + 8, ${maxArgs});
 for (;;) {
   // Spin briefly before sleeping: in a training step the next job comes within microseconds.
   for (let spin = 0; spin < 20000 && Atomics.load(i32, 0) === ${IDLE}; spin++);
@@ -36,7 +43,7 @@ for (;;) {
   const state = Atomics.load(i32, 0);
   if (state === ${STOP}) break;
   if (state !== ${POSTED}) continue;
-  sgemm(i32[1], i32[2], i32[3], i32[4], i32[5], f32[6], i32[7], i32[8], i32[9], i32[10], f32[11], i32[12], i32[13], i32[14]);
+  kernels[i32[1]](${argList});
   Atomics.store(i32, 0, ${DONE});
   Atomics.notify(i32, 0);
   Atomics.wait(i32, 0, ${DONE});
@@ -46,7 +53,9 @@ for (;;) {
 interface Lane {
   readonly worker: Worker;
   readonly i32: Int32Array;
-  readonly f32: Float32Array;
+  readonly args: Float64Array;
+  /** The worker's own GEMM scratch. */
+  readonly work: number;
 }
 
 export interface ThreadOptions {
@@ -63,22 +72,26 @@ export function enableThreads(options: ThreadOptions = {}): Backend {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 32768, shared: true });
   const backend = new WasmBackend({ name: "wasm-threads", memory, shared: true });
   const module = kernelsModule(true);
+  // Room for any sgemm: blocks are at most 128 rows, 4096 columns and 256 deep.
   const workBytes = backend.wasm.sgemmWorkBytes(128, 4096, 256);
   const lanes: Lane[] = [];
   for (let t = 1; t < threads; t++) {
-    const control = backend.allocBytes(slots * 4);
-    const work = backend.allocBytes(workBytes);
-    const i32 = new Int32Array(memory.buffer, control, slots);
+    const control = backend.allocBytes(controlBytes);
+    const i32 = new Int32Array(memory.buffer, control, 2);
     i32.fill(0);
-    i32[14] = work;
     const worker = new Worker(workerSource, {
       eval: true,
-      workerData: { module, memory, control },
+      workerData: { module, memory, control, names: kernelNames },
     });
     worker.unref();
-    lanes.push({ worker, i32, f32: new Float32Array(memory.buffer, control, slots) });
+    lanes.push({
+      worker,
+      i32,
+      args: new Float64Array(memory.buffer, control + 8, maxArgs),
+      work: backend.allocBytes(workBytes),
+    });
   }
-  backend.setParallelGemm(lanes.length === 0 ? null : splitByColumns(backend, lanes));
+  backend.setThreadPool(lanes.length === 0 ? null : pool(backend, lanes));
   registerBackend(backend);
   active = { backend, lanes };
   return setBackend(backend);
@@ -88,7 +101,7 @@ export function enableThreads(options: ThreadOptions = {}): Backend {
 export async function disableThreads(): Promise<void> {
   if (active === null) return;
   const { backend, lanes } = active;
-  backend.setParallelGemm(null);
+  backend.setThreadPool(null);
   for (const lane of lanes) {
     Atomics.store(lane.i32, 0, STOP);
     Atomics.notify(lane.i32, 0);
@@ -97,52 +110,20 @@ export async function disableThreads(): Promise<void> {
   active = null;
 }
 
-function splitByColumns(backend: WasmBackend, lanes: Lane[]): ParallelGemm {
-  const parts = lanes.length + 1;
+function pool(backend: WasmBackend, lanes: Lane[]): ThreadPool {
+  const index = new Map<string, number>(kernelNames.map((name, i) => [name, i]));
   return {
-    sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work) {
-      // Column blocks, a multiple of the micro-kernel's 8 columns.
-      const chunk = Math.ceil(n / parts / 8) * 8;
-      const posted: Lane[] = [];
-      lanes.forEach((lane, index) => {
-        const from = (index + 1) * chunk;
-        const width = Math.min(chunk, n - from);
-        if (width <= 0) return;
-        const { i32, f32 } = lane;
-        i32[1] = ta;
-        i32[2] = tb;
-        i32[3] = m;
-        i32[4] = width;
-        i32[5] = k;
-        f32[6] = alpha;
-        i32[7] = a;
-        i32[8] = lda;
-        i32[9] = tb ? b + from * ldb * 4 : b + from * 4; // columns of op(B)
-        i32[10] = ldb;
-        f32[11] = beta;
-        i32[12] = c + from * 4;
-        i32[13] = ldc;
-        Atomics.store(i32, 0, POSTED);
-        Atomics.notify(i32, 0);
-        posted.push(lane);
+    threads: lanes.length + 1,
+    run(name: ParallelKernel, parts: number, work: number, argsOf) {
+      const id = index.get(name) as number;
+      const posted = lanes.slice(0, Math.max(0, parts - 1));
+      posted.forEach((lane, i) => {
+        lane.args.set(argsOf(i + 1, lane.work));
+        lane.i32[1] = id;
+        Atomics.store(lane.i32, 0, POSTED);
+        Atomics.notify(lane.i32, 0);
       });
-      // The caller's scratch was sized for all n columns; its first block needs no more.
-      backend.wasm.sgemm(
-        ta,
-        tb,
-        m,
-        Math.min(chunk, n),
-        k,
-        alpha,
-        a,
-        lda,
-        b,
-        ldb,
-        beta,
-        c,
-        ldc,
-        work,
-      );
+      (backend.wasm[name] as (...args: readonly number[]) => void)(...argsOf(0, work));
       for (const { i32 } of posted) {
         for (let spin = 0; spin < 20000 && Atomics.load(i32, 0) !== DONE; spin++);
         while (Atomics.load(i32, 0) !== DONE) Atomics.wait(i32, 0, POSTED);

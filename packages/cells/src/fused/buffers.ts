@@ -1,7 +1,6 @@
 /**
  * What the fused sequence ops share: raw 2-D row views of contiguous buffers
- * (plain objects, so the time loop allocates nothing per step), per-step mask
- * columns, and the few buffer helpers every op's forward and backward need.
+ * (plain objects, so a time loop allocates nothing per step) and the few buffer helpers every op's forward and backward need.
  */
 import {
   add,
@@ -29,18 +28,6 @@ export function rowsOf(t: Tensor, row: number, rows: number, width: number): Vie
     shape: [rows, width],
     strides: [width, 1],
     offset: t.offset + row * width,
-  };
-}
-
-/** Step t of a contiguous [T, B] mask as a [B, 1] column, or null without a mask. */
-export function maskAt(mask: Tensor | null, t: number, batch: number): View | null {
-  if (mask === null) return null;
-  return {
-    storage: mask.storage,
-    dtype: mask.dtype,
-    shape: [batch, 1],
-    strides: [1, 1],
-    offset: mask.offset + t * batch,
   };
 }
 

@@ -23,10 +23,8 @@ import {
   contiguousOrNull,
   finalState,
   gradOrZeros,
-  maskAt,
   previousStates,
   repeatRows,
-  rowsOf,
   type SequenceOptions,
 } from "./buffers.js";
 
@@ -53,27 +51,20 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
     const gates = empty([T * B, 3 * H], dtype);
     const y = empty([T, B, H], dtype);
     const states = mask === null ? y : empty([T, B, H], dtype);
-    const gemm = kernel("gemm");
-    const step = kernel("gruForward");
-    let hPrev = rowsOf(contiguous(h0 as Tensor), 0, B, H);
-    for (let s = 0; s < T; s++) {
-      const t = reverse ? T - 1 - s : s;
-      const hpT = rowsOf(hp, t * B, B, 3 * H);
-      gemm(hPrev, wHh as Tensor, hpT, { transposeA: false, transposeB: true, alpha: 1, beta: 1 });
-      const h = rowsOf(states, t * B, B, H);
-      step({
-        batch: B,
-        hidden: H,
-        xp: rowsOf(xp, t * B, B, 3 * H),
-        hp: hpT,
-        gates: rowsOf(gates, t * B, B, 3 * H),
-        hPrev,
-        h,
-        y: rowsOf(y, t * B, B, H),
-        mask: maskAt(mask, t, B),
-      });
-      hPrev = h;
-    }
+    kernel("gruSequenceForward")({
+      steps: T,
+      batch: B,
+      hidden: H,
+      reverse,
+      wHh: wHh as Tensor,
+      mask,
+      xp,
+      hp,
+      gates,
+      h0: contiguous(h0 as Tensor),
+      states,
+      y,
+    });
     const hT = finalState(states, h0 as Tensor, T, B, H, reverse);
     return { outputs: [y, hT], saved: { gates, hp, states } };
   },
@@ -90,39 +81,25 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
     const dtype = (x as Tensor).dtype;
     const dxp = empty([T * B, 3 * H], dtype);
     const dhp = empty([T * B, 3 * H], dtype);
-    let dh = gradOrZeros(dhT, [B, H], dtype);
-    let pass = empty([B, H], dtype);
+    const dh = gradOrZeros(dhT, [B, H], dtype);
     const h0c = contiguous(h0 as Tensor);
-    const dYc = contiguousOrNull(dY);
-    const gemm = kernel("gemm");
-    const step = kernel("gruBackward");
-    for (let s = T - 1; s >= 0; s--) {
-      const t = reverse ? T - 1 - s : s;
-      const previous = reverse ? t + 1 : t - 1;
-      const hPrev = s === 0 ? rowsOf(h0c, 0, B, H) : rowsOf(states, previous * B, B, H);
-      const dhpT = rowsOf(dhp, t * B, B, 3 * H);
-      step({
-        batch: B,
-        hidden: H,
-        gates: rowsOf(gates, t * B, B, 3 * H),
-        hp: rowsOf(hp, t * B, B, 3 * H),
-        hPrev,
-        mask: maskAt(mask, t, B),
-        dh: rowsOf(dh, 0, B, H),
-        dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
-        dxp: rowsOf(dxp, t * B, B, 3 * H),
-        dhp: dhpT,
-        dhPass: rowsOf(pass, 0, B, H),
-      });
-      // ∂L/∂h_{t−1} = dh·z + dhp_t·W_hh
-      gemm(dhpT, wHh as Tensor, rowsOf(pass, 0, B, H), {
-        transposeA: false,
-        transposeB: false,
-        alpha: 1,
-        beta: 1,
-      });
-      [dh, pass] = [pass, dh];
-    }
+    kernel("gruSequenceBackward")({
+      steps: T,
+      batch: B,
+      hidden: H,
+      reverse,
+      wHh: wHh as Tensor,
+      mask,
+      gates,
+      hp,
+      states,
+      h0: h0c,
+      dy: contiguousOrNull(dY),
+      dh,
+      dxp,
+      dhp,
+      scratch: empty([B, H], dtype),
+    });
     const hPrevAll = previousStates(states, h0c, T, B, H, reverse);
     const xs = reshape(contiguous(x as Tensor), [T * B, I]);
     return [

@@ -30,9 +30,7 @@ import {
   contiguousOrNull,
   finalState,
   gradOrZeros,
-  maskAt,
   previousStates,
-  rowsOf,
   type SequenceOptions,
 } from "./buffers.js";
 
@@ -60,30 +58,20 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
     const states = mask === null ? null : empty([T, B, H], (x as Tensor).dtype);
     const y = empty([T, B, H], (x as Tensor).dtype);
     const hs = states ?? y;
-    const gemm = kernel("gemm");
-    const step = kernel("lstmForward");
-    let hPrev = rowsOf(contiguous(h0 as Tensor), 0, B, H);
-    let cPrev = rowsOf(contiguous(c0 as Tensor), 0, B, H);
-    for (let s = 0; s < T; s++) {
-      const t = reverse ? T - 1 - s : s;
-      const g = rowsOf(gates, t * B, B, 4 * H);
-      gemm(hPrev, wHh as Tensor, g, { transposeA: false, transposeB: true, alpha: 1, beta: 1 });
-      const h = rowsOf(hs, t * B, B, H);
-      const c = rowsOf(cells, t * B, B, H);
-      step({
-        batch: B,
-        hidden: H,
-        gates: g,
-        cPrev,
-        hPrev,
-        c,
-        h,
-        y: rowsOf(y, t * B, B, H),
-        mask: maskAt(mask, t, B),
-      });
-      hPrev = h;
-      cPrev = c;
-    }
+    kernel("lstmSequenceForward")({
+      steps: T,
+      batch: B,
+      hidden: H,
+      reverse,
+      wHh: wHh as Tensor,
+      mask,
+      gates,
+      h0: contiguous(h0 as Tensor),
+      c0: contiguous(c0 as Tensor),
+      cells,
+      states: hs,
+      y,
+    });
     const hT = finalState(hs, h0 as Tensor, T, B, H, reverse);
     const cT = finalState(cells, c0 as Tensor, T, B, H, reverse);
     return { outputs: [y, hT, cT], saved: { gates, cells, states: hs } };
@@ -100,42 +88,25 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
     const H = (wHh as Tensor).shape[1] as number;
     const dtype = (x as Tensor).dtype;
     const dGates = empty([T * B, 4 * H], dtype);
-    let dh = gradOrZeros(dhT, [B, H], dtype);
-    let pass = empty([B, H], dtype);
+    const dh = gradOrZeros(dhT, [B, H], dtype);
     const dc = gradOrZeros(dcT, [B, H], dtype);
     const h0c = contiguous(h0 as Tensor);
-    const c0c = contiguous(c0 as Tensor);
-    const dYc = contiguousOrNull(dY);
-    const gemm = kernel("gemm");
-    const step = kernel("lstmBackward");
-    for (let s = T - 1; s >= 0; s--) {
-      const t = reverse ? T - 1 - s : s;
-      const previous = reverse ? t + 1 : t - 1; // the step processed just before t
-      const first = s === 0;
-      const cPrev = first ? rowsOf(c0c, 0, B, H) : rowsOf(cells, previous * B, B, H);
-      const dG = rowsOf(dGates, t * B, B, 4 * H);
-      step({
-        batch: B,
-        hidden: H,
-        gates: rowsOf(gates, t * B, B, 4 * H),
-        cPrev,
-        c: rowsOf(cells, t * B, B, H),
-        mask: maskAt(mask, t, B),
-        dh: rowsOf(dh, 0, B, H),
-        dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
-        dc: rowsOf(dc, 0, B, H),
-        dGates: dG,
-        dhPass: rowsOf(pass, 0, B, H),
-      });
-      // ∂L/∂h_{t−1} = dhPass + dG_t · W_hh
-      gemm(dG, wHh as Tensor, rowsOf(pass, 0, B, H), {
-        transposeA: false,
-        transposeB: false,
-        alpha: 1,
-        beta: 1,
-      });
-      [dh, pass] = [pass, dh];
-    }
+    kernel("lstmSequenceBackward")({
+      steps: T,
+      batch: B,
+      hidden: H,
+      reverse,
+      wHh: wHh as Tensor,
+      mask,
+      gates,
+      cells,
+      c0: contiguous(c0 as Tensor),
+      dy: contiguousOrNull(dY),
+      dh,
+      dc,
+      dGates,
+      scratch: empty([B, H], dtype),
+    });
     // h_{t−1} for every t, in the layout of the steps: [h0 or the neighbouring state].
     const hPrev = previousStates(states, h0c, T, B, H, reverse);
     const xs = reshape(contiguous(x as Tensor), [T * B, I]);

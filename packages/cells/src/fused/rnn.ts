@@ -18,9 +18,7 @@ import {
   contiguousOrNull,
   finalState,
   gradOrZeros,
-  maskAt,
   previousStates,
-  rowsOf,
   type SequenceOptions,
 } from "./buffers.js";
 
@@ -47,26 +45,19 @@ const rnnOp = defineOp<Attrs, Saved>({
     );
     const y = empty([T, B, H], dtype);
     const states = mask === null ? y : empty([T, B, H], dtype);
-    const gemm = kernel("gemm");
-    const step = kernel("rnnForward");
-    let hPrev = rowsOf(contiguous(h0 as Tensor), 0, B, H);
-    for (let s = 0; s < T; s++) {
-      const t = reverse ? T - 1 - s : s;
-      const pre = rowsOf(act, t * B, B, H);
-      gemm(hPrev, wHh as Tensor, pre, { transposeA: false, transposeB: true, alpha: 1, beta: 1 });
-      const h = rowsOf(states, t * B, B, H);
-      step({
-        batch: B,
-        hidden: H,
-        activation,
-        pre,
-        hPrev,
-        h,
-        y: rowsOf(y, t * B, B, H),
-        mask: maskAt(mask, t, B),
-      });
-      hPrev = h;
-    }
+    kernel("rnnSequenceForward")({
+      steps: T,
+      batch: B,
+      hidden: H,
+      reverse,
+      activation,
+      wHh: wHh as Tensor,
+      mask,
+      pre: act,
+      h0: contiguous(h0 as Tensor),
+      states,
+      y,
+    });
     const hT = finalState(states, h0 as Tensor, T, B, H, reverse);
     return { outputs: [y, hT], saved: { act, states } };
   },
@@ -82,34 +73,21 @@ const rnnOp = defineOp<Attrs, Saved>({
     const H = (wHh as Tensor).shape[1] as number;
     const dtype = (x as Tensor).dtype;
     const dPre = empty([T * B, H], dtype);
-    let dh = gradOrZeros(dhT, [B, H], dtype);
-    let pass = empty([B, H], dtype);
-    const dYc = contiguousOrNull(dY);
-    const gemm = kernel("gemm");
-    const step = kernel("rnnBackward");
-    for (let s = T - 1; s >= 0; s--) {
-      const t = reverse ? T - 1 - s : s;
-      const dPreT = rowsOf(dPre, t * B, B, H);
-      step({
-        batch: B,
-        hidden: H,
-        activation,
-        act: rowsOf(act, t * B, B, H),
-        mask: maskAt(mask, t, B),
-        dh: rowsOf(dh, 0, B, H),
-        dy: dYc === null ? null : rowsOf(dYc, t * B, B, H),
-        dPre: dPreT,
-        dhPass: rowsOf(pass, 0, B, H),
-      });
-      // ∂L/∂h_{t−1} = dhPass + dpre_t·W_hh
-      gemm(dPreT, wHh as Tensor, rowsOf(pass, 0, B, H), {
-        transposeA: false,
-        transposeB: false,
-        alpha: 1,
-        beta: 1,
-      });
-      [dh, pass] = [pass, dh];
-    }
+    const dh = gradOrZeros(dhT, [B, H], dtype);
+    kernel("rnnSequenceBackward")({
+      steps: T,
+      batch: B,
+      hidden: H,
+      reverse,
+      activation,
+      wHh: wHh as Tensor,
+      mask,
+      act,
+      dy: contiguousOrNull(dY),
+      dh,
+      dPre,
+      scratch: empty([B, H], dtype),
+    });
     const hPrevAll = previousStates(states, contiguous(h0 as Tensor), T, B, H, reverse);
     const xs = reshape(contiguous(x as Tensor), [T * B, I]);
     const db = needsGrad(4) || needsGrad(5) ? sum(dPre, 0) : null;

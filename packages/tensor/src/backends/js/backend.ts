@@ -8,6 +8,7 @@ import type { Backend, Kernels, MemoryInfo } from "../../backend.js";
 import { type DType, newArray } from "../../dtype.js";
 import { ArrayStorage, type Storage } from "../../storage.js";
 import { binary, clip, copy, copyInto, fill, unary, where } from "./elementwise.js";
+import * as sequence from "../sequence.js";
 import { gather, scatterAdd } from "./gather.js";
 import { gemm } from "./gemm.js";
 import { matMul } from "./mat-mul.js";
@@ -22,6 +23,12 @@ import {
 import { argReduce, reduce, softmax } from "./reduce.js";
 
 export const jsKernels: Kernels = {
+  lstmSequenceForward: (a) => sequence.lstmSequenceForward(jsKernels, a),
+  lstmSequenceBackward: (a) => sequence.lstmSequenceBackward(jsKernels, a),
+  gruSequenceForward: (a) => sequence.gruSequenceForward(jsKernels, a),
+  gruSequenceBackward: (a) => sequence.gruSequenceBackward(jsKernels, a),
+  rnnSequenceForward: (a) => sequence.rnnSequenceForward(jsKernels, a),
+  rnnSequenceBackward: (a) => sequence.rnnSequenceBackward(jsKernels, a),
   fill,
   copy,
   copyInto,

@@ -24,7 +24,19 @@ import { jsKernels } from "../js/backend.js";
 import { batchOffsets } from "../js/mat-mul.js";
 import { isDense } from "../js/strided.js";
 import { LinearAllocator } from "./allocator.js";
-import { instantiateKernels, simdSupported, type WasmKernels } from "./kernels.js";
+import {
+  instantiateKernels,
+  simdSupported,
+  type WasmKernels,
+  type WasmSequenceKernels,
+} from "./kernels.js";
+import {
+  columnSplitSgemm,
+  gemmThreshold,
+  rowBlocks,
+  sequenceThreshold,
+  type ThreadPool,
+} from "./parallel.js";
 import { recurrentKernels } from "./recurrent.js";
 import { WasmStorage } from "./storage.js";
 
@@ -61,14 +73,6 @@ const binaryKernels: Partial<
   div: ["div", "divRow"],
 };
 
-/**
- * A float32 GEMM spread over threads, with sgemm's arguments; `work` serves the
- * calling thread's share (each worker has scratch of its own).
- */
-export interface ParallelGemm {
-  readonly sgemm: WasmKernels["sgemm"];
-}
-
 export interface WasmBackendOptions {
   readonly name?: string;
   /** The linear memory (a shared one for threads); a new private one by default. */
@@ -76,9 +80,6 @@ export interface WasmBackendOptions {
   /** Whether `memory` is shared (selects the kernel build that imports a shared memory). */
   readonly shared?: boolean;
 }
-
-/** Products smaller than this many multiply-adds stay on one thread (a hand-off costs microseconds). */
-const parallelThreshold = 1 << 23;
 
 export class WasmBackend implements Backend {
   /** The linear memory every wasm tensor lives in. */
@@ -88,8 +89,9 @@ export class WasmBackend implements Backend {
   readonly kernels: Partial<Kernels>;
 
   readonly name: string;
-  /** Splits large float32 products over worker threads, when threads are enabled. */
-  private pool: ParallelGemm | null = null;
+  /** Worker threads sharing this memory, when threads are enabled. */
+  private pool: ThreadPool | null = null;
+  private parallelSgemm: WasmKernels["sgemm"] | null = null;
 
   constructor(options: WasmBackendOptions = {}) {
     this.name = options.name ?? "wasm";
@@ -116,15 +118,45 @@ export class WasmBackend implements Backend {
     return { liveBytes: s.liveBytes, liveBuffers: s.liveBlocks, reservedBytes: s.reservedBytes };
   }
 
-  /** Hand large float32 products to a thread pool (see threads.ts); null turns it off. */
-  setParallelGemm(pool: ParallelGemm | null): void {
+  /** Share large products and recurrences with a thread pool (see threads.ts); null: one thread. */
+  setThreadPool(pool: ThreadPool | null): void {
     this.pool = pool;
+    this.parallelSgemm = pool === null ? null : columnSplitSgemm(pool);
   }
 
-  /** sgemm, or the pool's version for a product of `work` multiply-adds worth splitting. */
+  /** sgemm, or the column-split version for a product of `work` multiply-adds worth splitting. */
   private sgemmOn(work: number): WasmKernels["sgemm"] {
+    return this.parallelSgemm === null || work < gemmThreshold
+      ? this.wasm.sgemm
+      : this.parallelSgemm;
+  }
+
+  /**
+   * Runs a whole-recurrence kernel over `batch` rows: on one thread, or in
+   * blocks of rows on the pool's threads when the recurrence (`macs`
+   * multiply-adds) is worth it. `argsOf(row0, rows, work)` gives the arguments
+   * of one block; `workBytes` is the scratch one block's GEMMs need.
+   */
+  runRows(
+    name: keyof WasmSequenceKernels,
+    batch: number,
+    macs: number,
+    workBytes: number,
+    argsOf: (row0: number, rows: number, work: number) => readonly number[],
+  ): void {
+    const work = this.allocator.alloc(workBytes);
     const pool = this.pool;
-    return pool === null || work < parallelThreshold ? this.wasm.sgemm : pool.sgemm;
+    const blocks =
+      pool === null || macs < sequenceThreshold ? [[0, batch]] : rowBlocks(batch, pool.threads);
+    if (pool === null || blocks.length === 1) {
+      (this.wasm[name] as (...args: readonly number[]) => void)(...argsOf(0, batch, work));
+    } else {
+      pool.run(name, blocks.length, work, (part, w) => {
+        const [row0, rows] = blocks[part] as [number, number];
+        return argsOf(row0, rows, w);
+      });
+    }
+    this.allocator.free(work, workBytes);
   }
 
   /** A raw scratch block in linear memory, for the thread pool's control blocks and scratch. */

@@ -14,7 +14,7 @@ import { kernelsWasmBase64, kernelsWasmSharedBase64 } from "../../generated/kern
 export type Ptr = number;
 
 /** Every function the kernel module exports. Pointers are byte offsets; sizes are element counts. */
-export interface WasmKernels extends WasmRecurrentKernels {
+export interface WasmKernels extends WasmRecurrentKernels, WasmSequenceKernels {
   /**
    * Matrix–vector product, BLAS-style: trans 0: y = α·A·x + β·y (A [rows, cols], lda);
    * trans 1: y = α·Aᵀ·x + β·y. x and y contiguous f32. No scratch, no packing.
@@ -234,8 +234,122 @@ export interface WasmRecurrentKernels {
   ): void;
 }
 
+/**
+ * Whole recurrences over batch rows [row0, row0 + rows) (assembly/sequence.ts): per-step
+ * buffers [T·B, width], states [B, H], mask [T, B] or 0, dy [T·B, H] or 0, flags 0/1, and
+ * `work` of sgemmWorkBytes(rows, gates·H, gates·H) bytes.
+ */
+export interface WasmSequenceKernels {
+  lstmSequenceForward(
+    steps: number,
+    batch: number,
+    hidden: number,
+    reverse: number,
+    row0: number,
+    rows: number,
+    gates: Ptr,
+    wHh: Ptr,
+    h0: Ptr,
+    c0: Ptr,
+    cells: Ptr,
+    states: Ptr,
+    y: Ptr,
+    mask: Ptr,
+    work: Ptr,
+  ): void;
+  lstmSequenceBackward(
+    steps: number,
+    batch: number,
+    hidden: number,
+    reverse: number,
+    row0: number,
+    rows: number,
+    gates: Ptr,
+    cells: Ptr,
+    c0: Ptr,
+    wHh: Ptr,
+    mask: Ptr,
+    dy: Ptr,
+    dh: Ptr,
+    dc: Ptr,
+    dGates: Ptr,
+    scratch: Ptr,
+    work: Ptr,
+  ): void;
+  gruSequenceForward(
+    steps: number,
+    batch: number,
+    hidden: number,
+    reverse: number,
+    row0: number,
+    rows: number,
+    xp: Ptr,
+    hp: Ptr,
+    gates: Ptr,
+    wHh: Ptr,
+    h0: Ptr,
+    states: Ptr,
+    y: Ptr,
+    mask: Ptr,
+    work: Ptr,
+  ): void;
+  gruSequenceBackward(
+    steps: number,
+    batch: number,
+    hidden: number,
+    reverse: number,
+    row0: number,
+    rows: number,
+    gates: Ptr,
+    hp: Ptr,
+    states: Ptr,
+    h0: Ptr,
+    wHh: Ptr,
+    mask: Ptr,
+    dy: Ptr,
+    dh: Ptr,
+    dxp: Ptr,
+    dhp: Ptr,
+    scratch: Ptr,
+    work: Ptr,
+  ): void;
+  rnnSequenceForward(
+    steps: number,
+    batch: number,
+    hidden: number,
+    relu: number,
+    reverse: number,
+    row0: number,
+    rows: number,
+    pre: Ptr,
+    wHh: Ptr,
+    h0: Ptr,
+    states: Ptr,
+    y: Ptr,
+    mask: Ptr,
+    work: Ptr,
+  ): void;
+  rnnSequenceBackward(
+    steps: number,
+    batch: number,
+    hidden: number,
+    relu: number,
+    reverse: number,
+    row0: number,
+    rows: number,
+    act: Ptr,
+    wHh: Ptr,
+    mask: Ptr,
+    dy: Ptr,
+    dh: Ptr,
+    dPre: Ptr,
+    scratch: Ptr,
+    work: Ptr,
+  ): void;
+}
+
 /** Names of the kernel functions, in the order of WasmKernels (all but heapBase). */
-const kernelNames = [
+export const kernelNames = [
   "sgemm",
   "sgemmWorkBytes",
   "dgemm",
@@ -263,6 +377,12 @@ const kernelNames = [
   "gruBackward",
   "rnnForward",
   "rnnBackward",
+  "lstmSequenceForward",
+  "lstmSequenceBackward",
+  "gruSequenceForward",
+  "gruSequenceBackward",
+  "rnnSequenceForward",
+  "rnnSequenceBackward",
 ] as const satisfies readonly Exclude<keyof WasmKernels, "heapBase">[];
 
 const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
