@@ -7,8 +7,8 @@
 import type { Backend, Kernels, MemoryInfo } from "../../backend.js";
 import { type DType, newArray } from "../../dtype.js";
 import { ArrayStorage, type Storage } from "../../storage.js";
-import { binary, clip, copy, copyInto, fill, unary, where } from "./elementwise.js";
 import * as sequence from "../sequence.js";
+import { binary, clip, copy, copyInto, fill, unary, where } from "./elementwise.js";
 import { gather, scatterAdd } from "./gather.js";
 import { gemm } from "./gemm.js";
 import { matMul } from "./mat-mul.js";
