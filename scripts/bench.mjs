@@ -19,26 +19,10 @@ import { parseJsonLines, printRatioTable, runReference } from "../bench/harness.
 
 const root = resolve(import.meta.dirname, "..");
 const known = {
-  gemm: {
-    ours: ["bench/ours/gemm.ts"],
-    refs: ["tfjs-cpu", "tfjs-wasm", "torch"],
-    refBench: "gemm",
-  },
-  w2: {
-    ours: ["bench/ours/w2.ts", "--bench", "w2"],
-    refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
-    refBench: "w2",
-  },
-  w3: {
-    ours: ["bench/ours/w2.ts", "--bench", "w3"],
-    refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
-    refBench: "w3",
-  },
-  mem: {
-    ours: ["bench/ours/w2.ts", "--bench", "mem"],
-    refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
-    refBench: "mem",
-  },
+  gemm: { ours: ["bench/ours/gemm.ts"], refs: ["tfjs-cpu", "tfjs-wasm", "torch"], refBench: "gemm" },
+  w2: { ours: ["bench/ours/w2.ts", "--bench", "w2"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "w2" },
+  w3: { ours: ["bench/ours/w2.ts", "--bench", "w3"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "w3" },
+  mem: { ours: ["bench/ours/w2.ts", "--bench", "mem"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "mem" },
 };
 // Names first, then flags with their values: `gemm w2 --sizes 256,1024`.
 const names = [];
@@ -68,15 +52,11 @@ for (const name of names.length > 0 ? names : Object.keys(known)) {
   const spec = known[name];
   const tsx = join(root, "node_modules", ".bin", "tsx");
   const [script, ...scriptArgs] = spec.ours;
-  const ours = spawnSync(
-    tsx,
-    ["--conditions=@recurrent/source", join(root, script), ...scriptArgs, ...flags],
-    {
-      cwd: join(root, "bench"),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const ours = spawnSync(tsx, ["--conditions=@recurrent/source", join(root, script), ...scriptArgs, ...flags], {
+    cwd: join(root, "bench"),
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const ourLines = parseJsonLines(ours.stdout).lines;
   for (const line of ourLines) console.log(JSON.stringify(line));
   lines.push(...ourLines);
