@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import "./backends/select.js";
 import { getBackend, setBackend } from "./backend.js";
+import { rowBlocks } from "./backends/wasm/parallel.js";
 import { matMul } from "./ops/mat-mul.js";
 import { Generator } from "./random.js";
+import { runSequenceCase, type SequenceCase } from "./testing/sequence-cases.js";
 import { disableThreads, enableThreads } from "./threads.js";
 
 describe("worker threads", () => {
@@ -36,6 +38,79 @@ describe("worker threads", () => {
     ).toTypedArray();
     // The same kernel on the same blocks: identical results.
     expect(Array.from(split)).toEqual(Array.from(single));
+  });
+
+  // Large enough to pass the split threshold; 10 rows split unevenly (8 + 2), hidden sizes
+  // that leave scalar tails, masks and both directions.
+  const recurrences: SequenceCase[] = [
+    { cell: "lstm", steps: 25, batch: 10, hidden: 66 },
+    {
+      cell: "lstm",
+      steps: 25,
+      batch: 10,
+      hidden: 66,
+      reverse: true,
+      lengths: [25, 3, 0, 7, 25, 1, 9, 25, 4, 12],
+    },
+    { cell: "gru", steps: 25, batch: 10, hidden: 66, dy: false },
+    {
+      cell: "gru",
+      steps: 25,
+      batch: 10,
+      hidden: 66,
+      reverse: true,
+      lengths: [2, 25, 25, 8, 0, 25, 25, 3, 5, 6],
+    },
+    { cell: "rnn", steps: 25, batch: 10, hidden: 66 },
+    {
+      cell: "rnn",
+      steps: 25,
+      batch: 10,
+      hidden: 66,
+      activation: "relu",
+      lengths: [25, 3, 0, 7, 25, 1, 9, 25, 4, 12],
+    },
+  ];
+
+  it.each(recurrences)("recurrences split by batch rows equal the one-thread result: %o", (c) => {
+    setBackend("wasm");
+    const single = runSequenceCase(c);
+    enableThreads({ threads: 2 });
+    const split = runSequenceCase(c);
+    // Each row's arithmetic is the same whichever thread runs it: identical results.
+    expect(split).toEqual(single);
+  });
+
+  it("row blocks cover the batch in multiples of 4 rows, one per thread at most", () => {
+    expect(rowBlocks(32, 2)).toEqual([
+      [0, 16],
+      [16, 16],
+    ]);
+    expect(rowBlocks(10, 2)).toEqual([
+      [0, 8],
+      [8, 2],
+    ]);
+    expect(rowBlocks(10, 3)).toEqual([
+      [0, 4],
+      [4, 4],
+      [8, 2],
+    ]);
+    expect(rowBlocks(3, 4)).toEqual([[0, 3]]);
+    expect(rowBlocks(1, 2)).toEqual([[0, 1]]);
+    for (let batch = 1; batch <= 40; batch++) {
+      for (let threads = 1; threads <= 5; threads++) {
+        const blocks = rowBlocks(batch, threads);
+        expect(blocks.length).toBeLessThanOrEqual(threads);
+        let row = 0;
+        for (const [row0, rows] of blocks) {
+          expect(row0).toBe(row);
+          expect(rows).toBeGreaterThan(0);
+          row += rows;
+        }
+        expect(row).toBe(batch);
+        expect(blocks.slice(0, -1).every(([, rows]) => rows % 4 === 0)).toBe(true);
+      }
+    }
   });
 });
 
