@@ -1,9 +1,11 @@
 // Elementwise binary arithmetic on contiguous f32 arrays: the per-step glue of RNN cells
 // (adding biases, gating products, residuals), vectorised four lanes at a time.
 //
-// Two shapes of operand:
-//   same length:    out[i]       = a[i] op b[i]            for i < n
-//   row broadcast:  out[r·c + j] = a[r·c + j] op b[j]      for a [rows, cols], b [cols]
+// Three shapes of operand:
+//   same length:       out[i]       = a[i] op b[i]          for i < n
+//   row broadcast:     out[r·c + j] = a[r·c + j] op b[j]    for a [rows, cols], b [cols]
+//   column broadcast:  out[r·c + j] = a[r·c + j] op b[r]    for a [rows, cols], b [rows, 1]
+//                      (a scalar b is one row: rows = 1, cols = n)
 // `out` may be the same pointer as `a` or `b` (in-place update); partial overlap is not allowed.
 // Pointers are byte offsets; 16-byte alignment is fastest but not required.
 
@@ -67,6 +69,29 @@ function binaryRow(op: i32, a: usize, b: usize, out: usize, rows: i32, cols: i32
   }
 }
 
+/** out[r][j] = a[r][j] op b[r] for a [rows, cols] and b [rows], all contiguous. */
+// @ts-ignore: decorator
+@inline
+function binaryColumn(op: i32, a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const offset = <usize>r * rowBytes;
+    const y = load<f32>(b + (<usize>r << 2));
+    const yv = f32x4.splat(y);
+    const ar = a + offset;
+    const or = out + offset;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(or + o, applyVec(op, v128.load(ar + o), yv));
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      store<f32>(or + o, applyScalar(op, load<f32>(ar + o), y));
+    }
+  }
+}
+
 /** out = a + b elementwise over n floats. */
 export function add(a: usize, b: usize, out: usize, n: i32): void {
   binary(OP_ADD, a, b, out, n);
@@ -99,4 +124,21 @@ export function mulRow(a: usize, b: usize, out: usize, rows: i32, cols: i32): vo
 /** out[r, :] = a[r, :] / b for a [rows, cols], b [cols]. */
 export function divRow(a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
   binaryRow(OP_DIV, a, b, out, rows, cols);
+}
+
+/** out[r, :] = a[r, :] + b[r] for a [rows, cols], b [rows] (b a scalar when rows = 1). */
+export function addColumn(a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  binaryColumn(OP_ADD, a, b, out, rows, cols);
+}
+/** out[r, :] = a[r, :] - b[r]. */
+export function subColumn(a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  binaryColumn(OP_SUB, a, b, out, rows, cols);
+}
+/** out[r, :] = a[r, :] * b[r]. */
+export function mulColumn(a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  binaryColumn(OP_MUL, a, b, out, rows, cols);
+}
+/** out[r, :] = a[r, :] / b[r]. */
+export function divColumn(a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  binaryColumn(OP_DIV, a, b, out, rows, cols);
 }

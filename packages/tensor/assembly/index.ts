@@ -5,7 +5,20 @@
 export { heapBase } from "./memory";
 export { sgemm, sgemmWorkBytes } from "./gemm";
 export { dgemm, dgemmWorkBytes } from "./dgemm";
-export { add, sub, mul, div, addRow, subRow, mulRow, divRow } from "./elementwise";
+export {
+  add,
+  sub,
+  mul,
+  div,
+  addRow,
+  subRow,
+  mulRow,
+  divRow,
+  addColumn,
+  subColumn,
+  mulColumn,
+  divColumn,
+} from "./elementwise";
 export { exp, log, tanh, sigmoid, relu } from "./unary";
 export { sum, colSum } from "./reduce";
 export { adamStep } from "./adam";

@@ -78,6 +78,24 @@ const broadcastCases: [number[], number[], number[]][] = [
     [2, 3],
   ],
   [[2, 3], [3], [2, 3]],
+  // One value per row, and scalars, on the right (the wasm column-broadcast kernels).
+  [
+    [2, 3],
+    [2, 1],
+    [2, 3],
+  ],
+  [
+    [2, 4, 5],
+    [2, 4, 1],
+    [2, 4, 5],
+  ],
+  [[3, 5], [], [3, 5]],
+  [[3, 5], [1], [3, 5]],
+  [
+    [3, 5],
+    [1, 1],
+    [3, 5],
+  ],
   [
     [2, 1],
     [1, 3],

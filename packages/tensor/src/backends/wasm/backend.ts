@@ -64,13 +64,15 @@ const unaryKernels: Partial<Record<UnaryOp, "exp" | "log" | "tanh" | "sigmoid" |
   relu: "relu",
 };
 
+type Arithmetic = "add" | "sub" | "mul" | "div";
+/** Per op: the same-shape kernel, the row-broadcast one and the column-broadcast one. */
 const binaryKernels: Partial<
-  Record<BinaryOp, ["add" | "sub" | "mul" | "div", "addRow" | "subRow" | "mulRow" | "divRow"]>
+  Record<BinaryOp, [Arithmetic, `${Arithmetic}Row`, `${Arithmetic}Column`]>
 > = {
-  add: ["add", "addRow"],
-  sub: ["sub", "subRow"],
-  mul: ["mul", "mulRow"],
-  div: ["div", "divRow"],
+  add: ["add", "addRow", "addColumn"],
+  sub: ["sub", "subRow", "subColumn"],
+  mul: ["mul", "mulRow", "mulColumn"],
+  div: ["div", "divRow", "divColumn"],
 };
 
 export interface WasmBackendOptions {
@@ -369,6 +371,22 @@ export class WasmBackend implements Backend {
         b.strides[b.strides.length - 1] === 1
       ) {
         this.wasm[names[1]](pa, pb, po, out.length / Math.max(cols, 1), cols);
+        return;
+      }
+      // b is a scalar, or one value per row ([..., rows, 1] against [..., rows, cols]).
+      const bSize = sizeOf(b.shape);
+      if (bSize === 1) {
+        this.wasm[names[2]](pa, pb, po, 1, out.length);
+        return;
+      }
+      if (
+        b.shape.length === shape.length &&
+        b.shape[b.shape.length - 1] === 1 &&
+        bSize * cols === out.length &&
+        b.shape.every((d, i) => i === shape.length - 1 || d === shape[i]) &&
+        isDense(b)
+      ) {
+        this.wasm[names[2]](pa, pb, po, bSize, cols);
         return;
       }
     }

@@ -75,6 +75,30 @@ describe("binary elementwise", () => {
         }
       }
     });
+
+    it(`${name}Column broadcasts one value per row (and a scalar), in place and misaligned`, () => {
+      const columnKernel = kernels[`${name}Column` as `${keyof typeof binaryOps}Column`];
+      for (const [rows, cols] of [
+        [7, 13],
+        [5, 8],
+        [1, 41],
+        [3, 1],
+      ] as const) {
+        const a = f32Array(randomValues(rows * cols, rows + cols), 1);
+        const original = a.view.slice();
+        const b = f32Array(randomValues(rows, 9, 0.5, 1.5));
+        const guard = f32Array(1);
+        guard.view[0] = 777;
+        columnKernel(a.ptr, b.ptr, a.ptr, rows, cols);
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < cols; j++) {
+            const expected = Math.fround(op(original[r * cols + j] as number, b.view[r] as number));
+            expect(a.view[r * cols + j]).toBe(expected);
+          }
+        }
+        expect(guard.view[0]).toBe(777);
+      }
+    });
   }
 
   it("follows IEEE semantics for division by zero", () => {

@@ -90,6 +90,14 @@ export interface WasmKernels extends WasmRecurrentKernels, WasmSequenceKernels {
   mulRow(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
   /** out[r,j] = a[r,j] / b[j]. */
   divRow(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  /** out[r,j] = a[r,j] + b[r] for a [rows, cols], b [rows] (a scalar b: rows = 1). */
+  addColumn(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  /** out[r,j] = a[r,j] - b[r]. */
+  subColumn(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  /** out[r,j] = a[r,j] * b[r]. */
+  mulColumn(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  /** out[r,j] = a[r,j] / b[r]. */
+  divColumn(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
   /** out[i] = exp(a[i]); out may equal a. */
   exp(a: Ptr, out: Ptr, n: number): void;
   /** out[i] = log(a[i]). */
@@ -362,6 +370,10 @@ export const kernelNames = [
   "subRow",
   "mulRow",
   "divRow",
+  "addColumn",
+  "subColumn",
+  "mulColumn",
+  "divColumn",
   "exp",
   "log",
   "tanh",
