@@ -67,6 +67,75 @@ export function sgemm(
   ldc: i32,
   work: usize,
 ): void {
+  gemmBlocks(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, beta, c, ldc, work);
+}
+
+/**
+ * sgemm with op(B) packed beforehand by `packWholeB` (at `packedB`): for a product repeated
+ * with the same B, as the recurrent weights are at every step of a sequence.
+ */
+export function sgemmPackedB(
+  transA: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  packedB: usize,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
+  gemmBlocks(transA, 0, m, n, k, alpha, a, lda, 0, 0, packedB, beta, c, ldc, work);
+}
+
+/** Bytes `packWholeB` writes for an op(B) of [k, n]. */
+export function packedBBytes(n: i32, k: i32): i32 {
+  if (n <= 0 || k <= 0) return 0;
+  const lastBlock = ((n - 1) / NC) * NC;
+  return (lastBlock * k + roundUp(n - lastBlock, NR) * k) * 4;
+}
+
+/** Float offset of block (jc, pc) of a whole packed op(B): full column blocks first. */
+// @ts-ignore: decorator
+@inline
+function packedOffset(n: i32, k: i32, jc: i32, pc: i32): i32 {
+  return jc * k + pc * roundUp(min(NC, n - jc), NR);
+}
+
+/** Packs all of op(B) [k, n], block after block as sgemm visits them, for `sgemmPackedB`. */
+export function packWholeB(transB: i32, n: i32, k: i32, b: usize, ldb: i32, dst: usize): void {
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(transB != 0, b, ldb, pc, kc, jc, nc, dst + (<usize>packedOffset(n, k, jc, pc) << 2));
+    }
+  }
+}
+
+/** The blocked product; op(B) is packed here block by block, or read from `packedB` if non-zero. */
+// @ts-ignore: decorator
+@inline
+function gemmBlocks(
+  transA: i32,
+  transB: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  packedB: usize,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+  work: usize,
+): void {
   if (m <= 0 || n <= 0) return;
   const ldcBytes = <usize>ldc << 2;
   if (k <= 0 || alpha == 0) {
@@ -83,13 +152,15 @@ export function sgemm(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const betaBlock: f32 = pc == 0 ? beta : 1;
-      packB(transB != 0, b, ldb, pc, kc, jc, nc, bPack);
+      let bBlock = bPack;
+      if (packedB != 0) bBlock = packedB + (<usize>packedOffset(n, k, jc, pc) << 2);
+      else packB(transB != 0, b, ldb, pc, kc, jc, nc, bPack);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(transA != 0, a, lda, ic, mc, pc, kc, aPack);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const bSliver = bPack + <usize>(jr * kc) * 4;
+          const bSliver = bBlock + <usize>(jr * kc) * 4;
           const cCol = c + (<usize>(jc + jr) << 2);
           if (cols <= 4) {
             for (let ir = 0; ir < mc; ir += MR) {

@@ -3,7 +3,7 @@
 // which JS creates and owns (the kernels never allocate or grow it).
 
 export { heapBase } from "./memory";
-export { sgemm, sgemmWorkBytes } from "./gemm";
+export { sgemm, sgemmWorkBytes, sgemmPackedB, packWholeB, packedBBytes } from "./gemm";
 export { dgemm, dgemmWorkBytes } from "./dgemm";
 export {
   add,

@@ -10,8 +10,13 @@
 // t·B … t·B+B−1; states such as h0, c0, dh, dc and scratch are [B, H]; W_hh is [gates·H, H];
 // a mask is [T, B] (1 real, 0 padding) or 0 for none; dy is [T·B, H] or 0 for none. `work`
 // holds sgemmWorkBytes(rows, gates·H, gates·H) bytes. With `reverse`, steps run T−1 → 0.
+//
+// The recurrent weights come packed once per sequence by packWholeB (gemm.ts), as the
+// product of each step reads them: `wT` is op(B) = W_hhᵀ [H, gates·H] for the forward steps,
+// `w` is op(B) = W_hh [gates·H, H] for the backward ones. Packing them at every step cost
+// about a tenth of the step's time; packed once, all threads share the one copy.
 
-import { sgemm } from "./gemm";
+import { sgemmPackedB } from "./gemm";
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from "./recurrent";
 
 // @ts-ignore: decorator
@@ -41,7 +46,7 @@ function settle(steps: i32, dh: usize, scratch: usize, rows: i32, hidden: i32): 
 /** LSTM forward: gates [T·B, 4H] in x·W_ihᵀ + b, out (i, f, g, o); c and h [T·B, H]. */
 export function lstmSequenceForward(
   steps: i32, batch: i32, hidden: i32, reverse: i32, row0: i32, rows: i32,
-  gates: usize, wHh: usize, h0: usize, c0: usize, cells: usize, states: usize, y: usize,
+  gates: usize, wT: usize, h0: usize, c0: usize, cells: usize, states: usize, y: usize,
   mask: usize, work: usize,
 ): void {
   const H = hidden;
@@ -51,7 +56,7 @@ export function lstmSequenceForward(
   for (let s = 0; s < steps; s++) {
     const r = stepAt(steps, reverse, s) * batch + row0;
     const g = row(gates, r, G);
-    sgemm(0, 1, rows, G, H, 1, hPrev, H, wHh, H, 1, g, G, work);
+    sgemmPackedB(0, rows, G, H, 1, hPrev, H, wT, 1, g, G, work);
     const c = row(cells, r, H);
     const h = row(states, r, H);
     lstmForward(rows, H, g, G, cPrev, H, hPrev, H, c, H, h, H, row(y, r, H), H, maskRow(mask, r));
@@ -63,7 +68,7 @@ export function lstmSequenceForward(
 /** LSTM backward: dh, dc [B, H] in at the last step, out at the start; dGates [T·B, 4H] out. */
 export function lstmSequenceBackward(
   steps: i32, batch: i32, hidden: i32, reverse: i32, row0: i32, rows: i32,
-  gates: usize, cells: usize, c0: usize, wHh: usize, mask: usize, dy: usize,
+  gates: usize, cells: usize, c0: usize, w: usize, mask: usize, dy: usize,
   dh: usize, dc: usize, dGates: usize, scratch: usize, work: usize,
 ): void {
   const H = hidden;
@@ -81,7 +86,7 @@ export function lstmSequenceBackward(
     lstmBackward(rows, H, row(gates, r, G), G, cPrev, H, row(cells, r, H), H, maskRow(mask, r),
       d, H, dyRow, H, dcRows, H, dG, G, pass, H);
     // ∂L/∂h_{t−1} = dhPass + dG_t·W_hh
-    sgemm(0, 0, rows, H, G, 1, dG, G, wHh, H, 1, pass, H, work);
+    sgemmPackedB(0, rows, H, G, 1, dG, G, w, 1, pass, H, work);
     const swap = d;
     d = pass;
     pass = swap;
@@ -92,7 +97,7 @@ export function lstmSequenceBackward(
 /** GRU forward: hp [T·B, 3H] in b_hh rows, out + h₋·W_hhᵀ; gates (r, z, n) [T·B, 3H] out. */
 export function gruSequenceForward(
   steps: i32, batch: i32, hidden: i32, reverse: i32, row0: i32, rows: i32,
-  xp: usize, hp: usize, gates: usize, wHh: usize, h0: usize, states: usize, y: usize,
+  xp: usize, hp: usize, gates: usize, wT: usize, h0: usize, states: usize, y: usize,
   mask: usize, work: usize,
 ): void {
   const H = hidden;
@@ -101,7 +106,7 @@ export function gruSequenceForward(
   for (let s = 0; s < steps; s++) {
     const r = stepAt(steps, reverse, s) * batch + row0;
     const hpT = row(hp, r, G);
-    sgemm(0, 1, rows, G, H, 1, hPrev, H, wHh, H, 1, hpT, G, work);
+    sgemmPackedB(0, rows, G, H, 1, hPrev, H, wT, 1, hpT, G, work);
     const h = row(states, r, H);
     gruForward(rows, H, row(xp, r, G), G, hpT, G, row(gates, r, G), G, hPrev, H, h, H, row(y, r, H), H,
       maskRow(mask, r));
@@ -112,7 +117,7 @@ export function gruSequenceForward(
 /** GRU backward: dh [B, H] in at the last step, out at the start; dxp, dhp [T·B, 3H] out. */
 export function gruSequenceBackward(
   steps: i32, batch: i32, hidden: i32, reverse: i32, row0: i32, rows: i32,
-  gates: usize, hp: usize, states: usize, h0: usize, wHh: usize, mask: usize, dy: usize,
+  gates: usize, hp: usize, states: usize, h0: usize, w: usize, mask: usize, dy: usize,
   dh: usize, dxp: usize, dhp: usize, scratch: usize, work: usize,
 ): void {
   const H = hidden;
@@ -129,7 +134,7 @@ export function gruSequenceBackward(
     gruBackward(rows, H, row(gates, r, G), G, row(hp, r, G), G, hPrev, H, maskRow(mask, r),
       d, H, dyRow, H, row(dxp, r, G), G, dhpT, G, pass, H);
     // ∂L/∂h_{t−1} = dh·z + dhp_t·W_hh
-    sgemm(0, 0, rows, H, G, 1, dhpT, G, wHh, H, 1, pass, H, work);
+    sgemmPackedB(0, rows, H, G, 1, dhpT, G, w, 1, pass, H, work);
     const swap = d;
     d = pass;
     pass = swap;
@@ -140,14 +145,14 @@ export function gruSequenceBackward(
 /** Elman RNN forward: pre [T·B, H] in x·W_ihᵀ + b, out the activations (relu = 1, tanh = 0). */
 export function rnnSequenceForward(
   steps: i32, batch: i32, hidden: i32, relu: i32, reverse: i32, row0: i32, rows: i32,
-  pre: usize, wHh: usize, h0: usize, states: usize, y: usize, mask: usize, work: usize,
+  pre: usize, wT: usize, h0: usize, states: usize, y: usize, mask: usize, work: usize,
 ): void {
   const H = hidden;
   let hPrev = row(h0, row0, H);
   for (let s = 0; s < steps; s++) {
     const r = stepAt(steps, reverse, s) * batch + row0;
     const p = row(pre, r, H);
-    sgemm(0, 1, rows, H, H, 1, hPrev, H, wHh, H, 1, p, H, work);
+    sgemmPackedB(0, rows, H, H, 1, hPrev, H, wT, 1, p, H, work);
     const h = row(states, r, H);
     rnnForward(rows, H, relu, p, H, hPrev, H, h, H, row(y, r, H), H, maskRow(mask, r));
     hPrev = h;
@@ -157,7 +162,7 @@ export function rnnSequenceForward(
 /** Elman RNN backward: dh [B, H] in at the last step, out at the start; dPre [T·B, H] out. */
 export function rnnSequenceBackward(
   steps: i32, batch: i32, hidden: i32, relu: i32, reverse: i32, row0: i32, rows: i32,
-  act: usize, wHh: usize, mask: usize, dy: usize, dh: usize, dPre: usize, scratch: usize,
+  act: usize, w: usize, mask: usize, dy: usize, dh: usize, dPre: usize, scratch: usize,
   work: usize,
 ): void {
   const H = hidden;
@@ -169,7 +174,7 @@ export function rnnSequenceBackward(
     const dyRow = dy == 0 ? 0 : row(dy, r, H);
     rnnBackward(rows, H, relu, row(act, r, H), H, maskRow(mask, r), d, H, dyRow, H, dp, H, pass, H);
     // ∂L/∂h_{t−1} = dhPass + dpre_t·W_hh
-    sgemm(0, 0, rows, H, H, 1, dp, H, wHh, H, 1, pass, H, work);
+    sgemmPackedB(0, rows, H, H, 1, dp, H, w, 1, pass, H, work);
     const swap = d;
     d = pass;
     pass = swap;

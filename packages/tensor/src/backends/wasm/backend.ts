@@ -136,29 +136,36 @@ export class WasmBackend implements Backend {
   /**
    * Runs a whole-recurrence kernel over `batch` rows: on one thread, or in
    * blocks of rows on the pool's threads when the recurrence (`macs`
-   * multiply-adds) is worth it. `argsOf(row0, rows, work)` gives the arguments
-   * of one block; `workBytes` is the scratch one block's GEMMs need.
+   * multiply-adds) is worth it. The recurrent weights `weights` are packed
+   * once for all steps and threads; `argsOf(row0, rows, work, packed)` gives
+   * the arguments of one block, whose GEMMs need `workBytes` of scratch.
    */
   runRows(
     name: keyof WasmSequenceKernels,
     batch: number,
     macs: number,
     workBytes: number,
-    argsOf: (row0: number, rows: number, work: number) => readonly number[],
+    weights: { transB: number; n: number; k: number; b: number; ldb: number },
+    argsOf: (row0: number, rows: number, work: number, packed: number) => readonly number[],
   ): void {
+    const { transB, n, k, b, ldb } = weights;
+    const packedBytes = this.wasm.packedBBytes(n, k);
+    const packed = this.allocator.alloc(packedBytes);
+    this.wasm.packWholeB(transB, n, k, b, ldb, packed);
     const work = this.allocator.alloc(workBytes);
     const pool = this.pool;
     const blocks =
       pool === null || macs < sequenceThreshold ? [[0, batch]] : rowBlocks(batch, pool.threads);
     if (pool === null || blocks.length === 1) {
-      (this.wasm[name] as (...args: readonly number[]) => void)(...argsOf(0, batch, work));
+      (this.wasm[name] as (...args: readonly number[]) => void)(...argsOf(0, batch, work, packed));
     } else {
       pool.run(name, blocks.length, work, (part, w) => {
         const [row0, rows] = blocks[part] as [number, number];
-        return argsOf(row0, rows, w);
+        return argsOf(row0, rows, w, packed);
       });
     }
     this.allocator.free(work, workBytes);
+    this.allocator.free(packed, packedBytes);
   }
 
   /** A raw scratch block in linear memory, for the thread pool's control blocks and scratch. */

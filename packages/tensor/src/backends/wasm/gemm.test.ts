@@ -300,3 +300,44 @@ describe("sgemmWorkBytes", () => {
     expect(kernels.sgemmWorkBytes(100000, 100000, 100000)).toBeLessThan(8 * 1024 * 1024);
   });
 });
+
+describe("sgemmPackedB (op(B) packed once, as the recurrences use it)", () => {
+  it.each([
+    [false, 5, 8, 7],
+    [true, 5, 8, 7],
+    [false, 13, 33, 300], // k over one KC block, n with a partial sliver
+    [true, 32, 1024, 256], // a W2 LSTM forward step
+    [false, 32, 256, 1024], // a W2 LSTM backward step
+    [true, 3, 4100, 20], // n over one NC block
+  ])("transB %s, m %i, n %i, k %i: identical to sgemm", (transB, m, n, k) => {
+    heap.reset();
+    const next = random(m * 31 + n * 7 + k);
+    const fill = (count: number) => {
+      const ptr = heap.alloc(count * 4);
+      const view = new Float32Array(memory.buffer, ptr, count);
+      for (let i = 0; i < count; i++) view[i] = next();
+      return ptr;
+    };
+    const a = fill(m * k);
+    const b = fill(n * k);
+    const cPlain = fill(m * n);
+    const cPacked = heap.alloc(m * n * 4);
+    new Float32Array(memory.buffer, cPacked, m * n).set(
+      new Float32Array(memory.buffer, cPlain, m * n),
+    );
+    const work = heap.alloc(kernels.sgemmWorkBytes(m, n, k));
+    const ldb = transB ? k : n;
+    kernels.sgemm(0, transB ? 1 : 0, m, n, k, 0.5, a, k, b, ldb, 1, cPlain, n, work);
+    const packedBytes = kernels.packedBBytes(n, k);
+    expect(packedBytes).toBeGreaterThanOrEqual(n * k * 4);
+    const packed = heap.alloc(packedBytes + 64);
+    const guard = new Float32Array(memory.buffer, packed + packedBytes, 1);
+    guard[0] = 4321;
+    kernels.packWholeB(transB ? 1 : 0, n, k, b, ldb, packed);
+    expect(guard[0]).toBe(4321); // nothing written past packedBBytes
+    kernels.sgemmPackedB(0, m, n, k, 0.5, a, k, packed, 1, cPacked, n, work);
+    const want = new Float32Array(memory.buffer, cPlain, m * n);
+    const got = new Float32Array(memory.buffer, cPacked, m * n);
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
+});

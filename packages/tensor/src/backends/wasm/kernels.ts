@@ -55,6 +55,25 @@ export interface WasmKernels extends WasmRecurrentKernels, WasmSequenceKernels {
   ): void;
   /** Scratch bytes sgemm needs (0 when m, n or k is 0). */
   sgemmWorkBytes(m: number, n: number, k: number): number;
+  /** sgemm with op(B) [k, n] packed beforehand by packWholeB; `work` as for sgemm. */
+  sgemmPackedB(
+    transA: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Ptr,
+    lda: number,
+    packedB: Ptr,
+    beta: number,
+    c: Ptr,
+    ldc: number,
+    work: Ptr,
+  ): void;
+  /** Packs all of op(B) [k, n] (B stored [n, k] if transB) into `dst` for sgemmPackedB. */
+  packWholeB(transB: number, n: number, k: number, b: Ptr, ldb: number, dst: Ptr): void;
+  /** Bytes packWholeB writes for an op(B) of [k, n]. */
+  packedBBytes(n: number, k: number): number;
   /** f64 GEMM, same contract as sgemm; `work` must hold dgemmWorkBytes(m, n, k) bytes. */
   dgemm(
     transA: number,
@@ -244,8 +263,9 @@ export interface WasmRecurrentKernels {
 
 /**
  * Whole recurrences over batch rows [row0, row0 + rows) (assembly/sequence.ts): per-step
- * buffers [T·B, width], states [B, H], mask [T, B] or 0, dy [T·B, H] or 0, flags 0/1, and
- * `work` of sgemmWorkBytes(rows, gates·H, gates·H) bytes.
+ * buffers [T·B, width], states [B, H], mask [T, B] or 0, dy [T·B, H] or 0, flags 0/1,
+ * `work` of sgemmWorkBytes(rows, gates·H, gates·H) bytes, and the recurrent weights packed by
+ * packWholeB: `wT` = W_hhᵀ [H, gates·H] forward, `w` = W_hh [gates·H, H] backward.
  */
 export interface WasmSequenceKernels {
   lstmSequenceForward(
@@ -256,7 +276,7 @@ export interface WasmSequenceKernels {
     row0: number,
     rows: number,
     gates: Ptr,
-    wHh: Ptr,
+    wT: Ptr,
     h0: Ptr,
     c0: Ptr,
     cells: Ptr,
@@ -275,7 +295,7 @@ export interface WasmSequenceKernels {
     gates: Ptr,
     cells: Ptr,
     c0: Ptr,
-    wHh: Ptr,
+    w: Ptr,
     mask: Ptr,
     dy: Ptr,
     dh: Ptr,
@@ -294,7 +314,7 @@ export interface WasmSequenceKernels {
     xp: Ptr,
     hp: Ptr,
     gates: Ptr,
-    wHh: Ptr,
+    wT: Ptr,
     h0: Ptr,
     states: Ptr,
     y: Ptr,
@@ -312,7 +332,7 @@ export interface WasmSequenceKernels {
     hp: Ptr,
     states: Ptr,
     h0: Ptr,
-    wHh: Ptr,
+    w: Ptr,
     mask: Ptr,
     dy: Ptr,
     dh: Ptr,
@@ -330,7 +350,7 @@ export interface WasmSequenceKernels {
     row0: number,
     rows: number,
     pre: Ptr,
-    wHh: Ptr,
+    wT: Ptr,
     h0: Ptr,
     states: Ptr,
     y: Ptr,
@@ -346,7 +366,7 @@ export interface WasmSequenceKernels {
     row0: number,
     rows: number,
     act: Ptr,
-    wHh: Ptr,
+    w: Ptr,
     mask: Ptr,
     dy: Ptr,
     dh: Ptr,
@@ -360,6 +380,9 @@ export interface WasmSequenceKernels {
 export const kernelNames = [
   "sgemm",
   "sgemmWorkBytes",
+  "sgemmPackedB",
+  "packWholeB",
+  "packedBBytes",
   "dgemm",
   "dgemmWorkBytes",
   "add",

@@ -67,6 +67,10 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
   const flag = (on: boolean) => (on ? 1 : 0);
   /** Scratch for the GEMMs of a block of rows of a recurrence with `gates`·H-wide products. */
   const workFor = (batch: number, width: number) => w.sgemmWorkBytes(batch, width, width);
+  /** W_hh [G, H] as the forward steps read it: op(B) = W_hhᵀ [H, G]. */
+  const transposed = (b: number, G: number, H: number) => ({ transB: 1, n: G, k: H, b, ldb: H });
+  /** W_hh [G, H] as the backward steps read it: op(B) = W_hh. */
+  const plain = (b: number, G: number, H: number) => ({ transB: 0, n: H, k: G, b, ldb: H });
   return {
     lstmSequenceForward(a) {
       const p = dense(a.gates, a.wHh, a.h0, a.c0, a.cells, a.states, a.y, a.mask);
@@ -79,7 +83,8 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
         B,
         T * B * 4 * H * H,
         workFor(B, 4 * H),
-        (r0, rows, work) => [
+        transposed(wHh, 4 * H, H),
+        (r0, rows, work, packed) => [
           T,
           B,
           H,
@@ -87,7 +92,7 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
           r0,
           rows,
           g,
-          wHh,
+          packed,
           h0,
           c0,
           cells,
@@ -109,7 +114,8 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
         B,
         T * B * 4 * H * H,
         workFor(B, 4 * H),
-        (r0, rows, work) => [
+        plain(wHh, 4 * H, H),
+        (r0, rows, work, packed) => [
           T,
           B,
           H,
@@ -119,7 +125,7 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
           g,
           cells,
           c0,
-          wHh,
+          packed,
           mask,
           dy,
           dh,
@@ -141,7 +147,8 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
         B,
         T * B * 3 * H * H,
         workFor(B, 3 * H),
-        (r0, rows, work) => [
+        transposed(wHh, 3 * H, H),
+        (r0, rows, work, packed) => [
           T,
           B,
           H,
@@ -151,7 +158,7 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
           xp,
           hp,
           g,
-          wHh,
+          packed,
           h0,
           states,
           y,
@@ -183,7 +190,8 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
         B,
         T * B * 3 * H * H,
         workFor(B, 3 * H),
-        (r0, rows, work) => [
+        plain(wHh, 3 * H, H),
+        (r0, rows, work, packed) => [
           T,
           B,
           H,
@@ -194,7 +202,7 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
           hp,
           states,
           h0,
-          wHh,
+          packed,
           mask,
           dy,
           dh,
@@ -212,22 +220,29 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
       if (T * B * H === 0) return;
       const [pre, wHh, h0, states, y, mask] = p as number[] as Ptrs<6>;
       const relu = flag(a.activation === "relu");
-      backend.runRows("rnnSequenceForward", B, T * B * H * H, workFor(B, H), (r0, rows, work) => [
-        T,
+      backend.runRows(
+        "rnnSequenceForward",
         B,
-        H,
-        relu,
-        flag(a.reverse),
-        r0,
-        rows,
-        pre,
-        wHh,
-        h0,
-        states,
-        y,
-        mask,
-        work,
-      ]);
+        T * B * H * H,
+        workFor(B, H),
+        transposed(wHh, H, H),
+        (r0, rows, work, packed) => [
+          T,
+          B,
+          H,
+          relu,
+          flag(a.reverse),
+          r0,
+          rows,
+          pre,
+          packed,
+          h0,
+          states,
+          y,
+          mask,
+          work,
+        ],
+      );
     },
     rnnSequenceBackward(a) {
       const p = dense(a.act, a.wHh, a.mask, a.dy, a.dh, a.dPre, a.scratch);
@@ -236,23 +251,30 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
       if (T * B * H === 0) return;
       const [act, wHh, mask, dy, dh, dPre, scratch] = p as number[] as Ptrs<7>;
       const relu = flag(a.activation === "relu");
-      backend.runRows("rnnSequenceBackward", B, T * B * H * H, workFor(B, H), (r0, rows, work) => [
-        T,
+      backend.runRows(
+        "rnnSequenceBackward",
         B,
-        H,
-        relu,
-        flag(a.reverse),
-        r0,
-        rows,
-        act,
-        wHh,
-        mask,
-        dy,
-        dh,
-        dPre,
-        scratch,
-        work,
-      ]);
+        T * B * H * H,
+        workFor(B, H),
+        plain(wHh, H, H),
+        (r0, rows, work, packed) => [
+          T,
+          B,
+          H,
+          relu,
+          flag(a.reverse),
+          r0,
+          rows,
+          act,
+          packed,
+          mask,
+          dy,
+          dh,
+          dPre,
+          scratch,
+          work,
+        ],
+      );
     },
     lstmForward(a) {
       const p = rows(a.gates, a.cPrev, a.hPrev, a.c, a.h, a.y);
