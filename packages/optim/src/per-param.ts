@@ -56,6 +56,22 @@ export function perParamTransform<THyper extends object, TParamState extends Par
       ? hyper
       : resolveOptions(rule.name, rule.specs, overrides, rule.cross, hyper);
 
+  // In place (the Optimizer's path), the updates are read before the next call, so their
+  // buffers are reused from step to step instead of allocated: megabytes per step otherwise.
+  const scratch = new Map<string, FloatArray>();
+  const reusable = (name: string, param: FloatArray): FloatArray => {
+    const kept = scratch.get(name);
+    if (
+      kept !== undefined &&
+      kept.length === param.length &&
+      kept.constructor === param.constructor
+    )
+      return kept;
+    const fresh = freshLike(param);
+    scratch.set(name, fresh);
+    return fresh;
+  };
+
   const run = (
     grads: NamedArrays,
     state: PerParamState<TParamState>,
@@ -77,10 +93,7 @@ export function perParamTransform<THyper extends object, TParamState extends Par
         );
       }
       const own = inPlace ? current : cloneParamState(current);
-      const out =
-        param instanceof Float64Array
-          ? new Float64Array(param.length)
-          : new Float32Array(param.length);
+      const out = inPlace ? reusable(name, param) : freshLike(param);
       rule.updateParam(grad, own, param, h, out);
       next[name] = own;
       updates[name] = out;
@@ -101,4 +114,10 @@ export function perParamTransform<THyper extends object, TParamState extends Par
     update: (grads, state, params, overrides) => run(grads, state, params, overrides, false),
     updateInPlace: (grads, state, params, overrides) => run(grads, state, params, overrides, true),
   };
+}
+
+function freshLike(param: FloatArray): FloatArray {
+  return param instanceof Float64Array
+    ? new Float64Array(param.length)
+    : new Float32Array(param.length);
 }

@@ -24,7 +24,9 @@ export interface UpdateResult<TState> {
  * A gradient transformation. `update` is pure: it reads its arguments and
  * returns fresh arrays and a fresh state. `updateInPlace`, when present,
  * returns the same values but may overwrite the buffers of the state it is
- * given (the shell uses it to avoid copying the moments every step).
+ * given, and may reuse the buffers of the updates it returned on the last
+ * call, so read those before calling again (the shell uses it to avoid
+ * copying the moments and allocating the updates every step).
  *
  * `hyper` holds the validated hyper-parameters bound at creation; `update`
  * takes optional per-call overrides (a schedule's `lr`), validated the same way.
