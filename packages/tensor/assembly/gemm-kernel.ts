@@ -2,12 +2,14 @@
 //
 // It multiplies one packed MR×kc sliver of op(A) by one packed kc×NR sliver of op(B) and
 // keeps the MR×NR block of C in SIMD registers the whole time (register blocking). Per k step
-// it loads NR/4 vectors of B, broadcasts MR scalars of A, and does MR·NR/4 multiply-adds.
+// it loads NR/4 vectors of B and MR vectors of A (each one value of A four times over, as
+// packA lays them out: plain loads use load ports only, where a broadcast load would also take
+// one of the FP pipes the multiply-adds need), and does MR·NR/4 multiply-adds.
 // Node 20 has no relaxed-SIMD FMA without a flag, so a multiply-add is f32x4.mul + f32x4.add.
 //
 // Register budget: V8 on x64 gives wasm 15 usable xmm registers, and TurboFan schedules all
-// loads of a loop body first, so every broadcast of A is live at once. 4×8 needs
-// 8 accumulators + 2 B vectors + 4 broadcasts + 1 product temporary = 15: exactly no spill.
+// loads of a loop body first, so every vector of A is live at once. 4×8 needs
+// 8 accumulators + 2 B vectors + 4 A vectors + 1 product temporary = 15: exactly no spill.
 // (5×8, 6×8 or a k-unrolled 4×8 spill and run at half speed; checked with --print-wasm-code.)
 
 /** Rows of C computed per micro-kernel call. */
@@ -19,7 +21,7 @@ export const NR: i32 = 8;
  * Computes the MR×NR product of packed slivers and merges it into C:
  * `C = alpha·acc + beta·C`, where beta = 0 never reads C (so NaN garbage is ignored).
  *
- * Packed layouts (see gemm-pack.ts): `aPanel[p*MR + r]` and `bPanel[p*NR + c]`, both
+ * Packed layouts (see gemm-pack.ts): `aPanel[4·(p*MR + r) + 0..3]` and `bPanel[p*NR + c]`, both
  * contiguous in p. When the tile is only partly inside C (`rows < MR` or `cols < NR`),
  * the accumulators are spilled to `edge` (MR·NR floats of scratch) and copied element-wise.
  */
@@ -46,19 +48,19 @@ export function microKernel(
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp, 0);
     const b1 = v128.load(bp, 16);
-    let a = v128.load32_splat(ap, 0);
+    let a = v128.load(ap, 0);
     c00 = f32x4.add(c00, f32x4.mul(a, b0));
     c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 4);
+    a = v128.load(ap, 16);
     c10 = f32x4.add(c10, f32x4.mul(a, b0));
     c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 8);
+    a = v128.load(ap, 32);
     c20 = f32x4.add(c20, f32x4.mul(a, b0));
     c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 12);
+    a = v128.load(ap, 48);
     c30 = f32x4.add(c30, f32x4.mul(a, b0));
     c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    ap += MR * 4;
+    ap += MR * 16; // MR values of A, four copies each
     bp += NR * 4;
   }
 
@@ -105,11 +107,11 @@ export function microKernelNarrow(
   let bp = bPanel;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ap, 0), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ap, 4), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ap, 8), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ap, 12), b0));
-    ap += MR * 4;
+    c0 = f32x4.add(c0, f32x4.mul(v128.load(ap, 0), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load(ap, 16), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load(ap, 32), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load(ap, 48), b0));
+    ap += MR * 16; // MR values of A, four copies each
     bp += NR * 4;
   }
   v128.store(edge, c0, 0);

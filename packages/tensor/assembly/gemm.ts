@@ -20,12 +20,12 @@
 // 3×12 and 2×16 tiles and k-unrolling (V8 hoists a loop body's loads, so those spill registers).
 
 import { MR, NR, microKernel, microKernelNarrow } from "./gemm-kernel";
-import { packA, packB } from "./gemm-pack";
+import { A_COPIES, packA, packB } from "./gemm-pack";
 
 /** Depth of a packed block: a KC×NR B sliver is 8 KiB, comfortably inside L1. */
 const KC: i32 = 256;
-/** Rows of op(A) packed at once: MC×KC floats = 128 KiB, inside L2. */
-const MC: i32 = 128;
+/** Rows of op(A) packed at once: MC×KC floats, four copies each (see packA) = 256 KiB, inside L2. */
+const MC: i32 = 64;
 /** Columns of op(B) packed at once: KC×NC floats = 4 MiB at most. */
 const NC: i32 = 4096;
 /** Bytes reserved at the start of `work` for one spilled MR×NR edge tile (64-byte aligned). */
@@ -43,7 +43,7 @@ export function sgemmWorkBytes(m: i32, n: i32, k: i32): i32 {
   const kc = min(k, KC);
   const mc = roundUp(min(m, MC), MR);
   const nc = roundUp(min(n, NC), NR);
-  return EDGE_BYTES + (mc + nc) * kc * 4;
+  return EDGE_BYTES + (A_COPIES * mc + nc) * kc * 4;
 }
 
 /**
@@ -145,7 +145,7 @@ function gemmBlocks(
   const kcMax = min(k, KC);
   const edge = work;
   const aPack = work + EDGE_BYTES;
-  const bPack = aPack + <usize>(roundUp(min(m, MC), MR) * kcMax) * 4;
+  const bPack = aPack + <usize>(A_COPIES * roundUp(min(m, MC), MR) * kcMax) * 4;
 
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
@@ -165,7 +165,7 @@ function gemmBlocks(
           if (cols <= 4) {
             for (let ir = 0; ir < mc; ir += MR) {
               const cTile = cCol + <usize>(ic + ir) * ldcBytes;
-              const aSliver = aPack + <usize>(ir * kc) * 4;
+              const aSliver = aPack + <usize>(A_COPIES * ir * kc) * 4;
               microKernelNarrow(kc, aSliver, bSliver, cTile, ldcBytes, min(MR, mc - ir), cols, alpha, betaBlock, edge);
             }
             continue;
@@ -174,7 +174,7 @@ function gemmBlocks(
             const rows = min(MR, mc - ir);
             microKernel(
               kc,
-              aPack + <usize>(ir * kc) * 4,
+              aPack + <usize>(A_COPIES * ir * kc) * 4,
               bSliver,
               cCol + <usize>(ic + ir) * ldcBytes,
               ldcBytes,
@@ -208,3 +208,4 @@ function scaleMatrix(c: usize, ldcBytes: usize, m: i32, n: i32, beta: f32): void
     }
   }
 }
+
