@@ -37,7 +37,14 @@ export const REFERENCES = ["torch", "tfjs-wasm", "tfjs-cpu"];
 export const BENCHES = ["env", "gemm", "w2", "w3", "mem"];
 export const CELLS = ["rnn", "lstm", "gru"];
 /** Column order of the ratio table (implementations not listed follow in order of appearance). */
-export const IMPL_ORDER = ["torch", "tfjs-wasm", "tfjs-cpu", "recurrent-js", "recurrent-wasm"];
+export const IMPL_ORDER = [
+  "torch",
+  "tfjs-wasm",
+  "tfjs-cpu",
+  "recurrent-js",
+  "recurrent-wasm",
+  "recurrent-wasm-2t",
+];
 
 // ------------------------------------------------------------------------------------------
 // PyTorch environment: OpenBLAS (openmp build) with AVX-512 kernels

@@ -5,7 +5,8 @@
  * lines on standard output and a ratio table on standard error.
  *
  *   gemm  W1: matMul GFLOP/s, recurrent-js and recurrent-wasm vs tfjs-cpu, tfjs-wasm, torch
- *   w2    a char-LM training step (rnn, lstm, gru), ms/step and tokens/s
+ *   w2    a char-LM training step (rnn, lstm, gru), ms/step and tokens/s, ours on one
+ *         thread and on two (worker threads; `--threads N` runs only that count)
  *   w3    generation, LSTM 256, batch 1, ms/token
  *   mem   peak RSS of a W2 LSTM run, and live tensor memory early vs late (flat = no leak)
  *
@@ -20,7 +21,12 @@ import { parseJsonLines, printRatioTable, runReference } from "../bench/harness.
 const root = resolve(import.meta.dirname, "..");
 const known = {
   gemm: { ours: ["bench/ours/gemm.ts"], refs: ["tfjs-cpu", "tfjs-wasm", "torch"], refBench: "gemm" },
-  w2: { ours: ["bench/ours/w2.ts", "--bench", "w2"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "w2" },
+  w2: {
+    ours: ["bench/ours/w2.ts", "--bench", "w2"],
+    threads: true,
+    refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
+    refBench: "w2",
+  },
   w3: { ours: ["bench/ours/w2.ts", "--bench", "w3"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "w3" },
   mem: { ours: ["bench/ours/w2.ts", "--bench", "mem"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "mem" },
 };
@@ -52,16 +58,21 @@ for (const name of names.length > 0 ? names : Object.keys(known)) {
   const spec = known[name];
   const tsx = join(root, "node_modules", ".bin", "tsx");
   const [script, ...scriptArgs] = spec.ours;
-  const ours = spawnSync(tsx, ["--conditions=@recurrent/source", join(root, script), ...scriptArgs, ...flags], {
-    cwd: join(root, "bench"),
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const ourLines = parseJsonLines(ours.stdout).lines;
-  for (const line of ourLines) console.log(JSON.stringify(line));
-  lines.push(...ourLines);
-  if (ours.status !== 0)
-    console.error(`bench ${name}: our implementation exited with ${ours.status}`);
+  // Training runs twice, on one thread and on both cores, unless --threads says which.
+  const threadRuns = spec.threads && !flags.includes("--threads") ? [[], ["--threads", "2"]] : [[]];
+  for (const threadArgs of threadRuns) {
+    const argv = [join(root, script), ...scriptArgs, ...threadArgs, ...flags];
+    const ours = spawnSync(tsx, ["--conditions=@recurrent/source", ...argv], {
+      cwd: join(root, "bench"),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const ourLines = parseJsonLines(ours.stdout).lines;
+    for (const line of ourLines) console.log(JSON.stringify(line));
+    lines.push(...ourLines);
+    if (ours.status !== 0)
+      console.error(`bench ${name}: our implementation exited with ${ours.status}`);
+  }
   for (const ref of spec.refs) {
     const refArgs = { bench: [spec.refBench] };
     const cell = option("--cell");

@@ -40,6 +40,7 @@ function configOptions(command: Command): Command {
     .option("--batch-size <n>", "train.batchSize")
     .option("--bptt <n>", "train.bptt: truncated BPTT length")
     .option("--seed <n>", "train.seed")
+    .option("--threads <n>", 'train.threads: worker threads ("auto": one per core)')
     .option("--clip <x>", 'train.clip: max gradient norm ("none" to turn off)')
     .option("--eval-every <n>", "train.evalEvery")
     .option("--checkpoint-every <n>", "train.checkpointEvery");

@@ -3,6 +3,7 @@
  * with no arguments): set up, say what is about to happen, train, and end
  * by saying where everything is and what to try next.
  */
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { TrainerConfig } from "./config.js";
 import { runName } from "./config.js";
@@ -34,7 +35,7 @@ export interface TrainOptions {
 
 /** The main job's settings over the defaults: an LSTM on Moby Dick for one minute. */
 export const mainJob = {
-  train: { steps: null, minutes: 1, evalEvery: 100, checkpointEvery: 100 },
+  train: { steps: null, minutes: 1, evalEvery: 100, checkpointEvery: 100, threads: "auto" },
   eval: { maxTokens: 8192, sampleLength: 120 },
 };
 
@@ -62,13 +63,14 @@ function describeData(session: Session): string {
 }
 
 function budgetText(config: TrainerConfig, task?: Task): string {
-  const { steps, minutes, batchSize, bptt } = config.train;
+  const { steps, minutes, batchSize, bptt, threads } = config.train;
   const parts = [];
   if (steps !== null) parts.push(`${steps} steps`);
   if (minutes !== null) parts.push(`${minutes} min`);
   const sequences = task?.kind === "language-model" && task.source === "sequences";
   const batch = sequences ? `${batchSize} sequences` : `${batchSize} × ${bptt} steps`;
-  return `${parts.join(" or ")} · batch ${batch}`;
+  const count = threads === "auto" ? availableParallelism() : threads;
+  return `${parts.join(" or ")} · batch ${batch}${count > 1 ? ` · ${count} threads` : ""}`;
 }
 
 function sampleNow(session: Session, length: number): string | undefined {

@@ -96,6 +96,12 @@ export const trainerConfigSchema = z.strictObject({
         .describe("must match the batches: carry (sequential) or reset (random, sequences)"),
       clip: z.number().gt(0).nullable().default(1).describe("max global gradient norm"),
       seed: z.number().int().default(0),
+      threads: z
+        .union([z.number().int().min(1).max(256), z.literal("auto")])
+        .default(1)
+        .describe(
+          "threads for the large products and recurrences: 1, N or auto (one per core); results are identical",
+        ),
       evalEvery: z.number().int().min(1).default(200),
       checkpointEvery: z.number().int().min(1).default(500),
       keepCheckpoints: z.number().int().min(1).default(2),

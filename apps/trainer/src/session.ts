@@ -31,6 +31,7 @@ import { TrainerError } from "./errors.js";
 import { evaluate, type Metrics } from "./evaluate.js";
 import { buildModel } from "./model.js";
 import { buildTask, type SavedData, savedData, type Task } from "./task.js";
+import { startThreads } from "./threads.js";
 
 export interface StepResult {
   readonly step: number;
@@ -95,6 +96,7 @@ export class Session {
     registry: Registry,
     options: SessionOptions,
   ): Promise<Session> {
+    startThreads(config.train.threads);
     const checkpoint = options.checkpoint;
     const saved = checkpoint?.has("data") ? (checkpoint.json<SavedData>("data") ?? {}) : {};
     const task = await buildTask(config, registry, options.cwd, saved, options.dataset);

@@ -29,6 +29,7 @@ export interface ConfigFlags {
   readonly batchSize?: string;
   readonly bptt?: string;
   readonly seed?: string;
+  readonly threads?: string;
   readonly clip?: string;
   readonly evalEvery?: string;
   readonly checkpointEvery?: string;
@@ -81,6 +82,9 @@ export function applyFlags(raw: Json, flags: ConfigFlags): Json {
   if (flags.batchSize !== undefined) put("train.batchSize", number("batch-size", flags.batchSize));
   if (flags.bptt !== undefined) put("train.bptt", number("bptt", flags.bptt));
   if (flags.seed !== undefined) put("train.seed", number("seed", flags.seed));
+  if (flags.threads !== undefined) {
+    put("train.threads", flags.threads === "auto" ? "auto" : number("threads", flags.threads));
+  }
   if (flags.clip !== undefined) {
     put("train.clip", flags.clip === "none" ? null : number("clip", flags.clip));
   }
