@@ -24,6 +24,7 @@ export { sum, colSum } from "./reduce";
 export { adamStep } from "./adam";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 export { sgemv } from "./gemv";
+export { softmaxRows } from "./softmax";
 export {
   lstmSequenceForward,
   lstmSequenceBackward,

@@ -72,6 +72,17 @@ export function softmaxSuite(_backend: string): void {
     expectClose(logSoftmax(x), [-Math.LN2, -Inf, -Math.LN2, -Inf], { rtol: 1e-6 });
   });
 
+  it("a NaN makes its own row NaN and leaves the others alone (vector lanes and tail)", () => {
+    const row = [0.5, -1, 2, 0.25, 3, -2, 1];
+    const x = tensor([row, [...row.slice(0, 5), Number.NaN, 1], row]);
+    for (const f of [softmax, logSoftmax]) {
+      const got = values(f(x));
+      expect(got.slice(7, 14).every(Number.isNaN)).toBe(true);
+      expect(got.slice(0, 7)).toEqual(got.slice(14, 21));
+      expect(got.slice(0, 7).every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it("a size-1 axis gives 1 (log 0); reads transposed input", () => {
     expect(values(softmax(tensor([[3], [-7]])))).toEqual([1, 1]);
     expect(values(logSoftmax(tensor([[3], [-7]])))).toEqual([0, 0]);

@@ -107,6 +107,7 @@ export class WasmBackend implements Backend {
       unary: (op, x, out) => this.unary(op, x, out),
       binary: (op, a, b, shape, out) => this.binary(op, a, b, shape, out),
       reduce: (op, x, axes, out) => this.reduce(op, x, axes, out),
+      softmax: (x, axis, log, out) => this.softmax(x, axis, log, out),
     };
   }
 
@@ -400,6 +401,25 @@ export class WasmBackend implements Backend {
     jsKernels.binary(op, a, b, shape, out);
   }
 
+  /** Softmax over the last axis of a dense float32 input; anything else runs in js. */
+  private softmax(x: View, axis: number, log: boolean, out: Storage): void {
+    const px = this.address(x);
+    const po = this.address(out);
+    const cols = x.shape[x.shape.length - 1] ?? 1;
+    if (
+      axis !== x.shape.length - 1 ||
+      x.dtype !== "float32" ||
+      px === null ||
+      po === null ||
+      !isDense(x) ||
+      cols === 0
+    ) {
+      jsKernels.softmax(x, axis, log, out);
+      return;
+    }
+    this.wasm.softmaxRows(px, po, out.length / cols, cols, log ? 1 : 0);
+  }
+
   private reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void {
     const px = this.address(x);
     const po = this.address(out);
@@ -419,6 +439,14 @@ export class WasmBackend implements Backend {
       if (axes.every((axis, i) => axis === i)) {
         const rows = sizeOf(x.shape.slice(0, axes.length));
         this.wasm.colSum(px, po, rows, sizeOf(x.shape.slice(axes.length)), 0);
+        return;
+      }
+      // Trailing axes reduced: one sum per row of [rows, cols].
+      const first = x.shape.length - axes.length;
+      if (axes.every((axis, i) => axis === first + i)) {
+        const cols = sizeOf(x.shape.slice(first));
+        const rowBytes = cols * 4;
+        for (let r = 0; r < out.length; r++) out.array[r] = this.wasm.sum(px + r * rowBytes, cols);
         return;
       }
     }

@@ -117,6 +117,11 @@ export interface WasmKernels extends WasmRecurrentKernels, WasmSequenceKernels {
   mulColumn(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
   /** out[r,j] = a[r,j] / b[r]. */
   divColumn(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  /**
+   * Softmax (log ≠ 0: log-softmax) of each row of x [rows, cols] into out (may equal x),
+   * shifted by the row max, summed in f64.
+   */
+  softmaxRows(x: Ptr, out: Ptr, rows: number, cols: number, log: number): void;
   /** out[i] = exp(a[i]); out may equal a. */
   exp(a: Ptr, out: Ptr, n: number): void;
   /** out[i] = log(a[i]). */
@@ -406,6 +411,7 @@ export const kernelNames = [
   "colSum",
   "adamStep",
   "sgemv",
+  "softmaxRows",
   "lstmForward",
   "lstmBackward",
   "gruForward",
