@@ -9,7 +9,7 @@
 //        [--loss softmax|logits] [--mem-steps N]
 //
 // Defaults: every workload, every cell; w2 times 1 warm-up + 2 steps on cpu (an LSTM step there
-// takes ~9 s) and 1 + 3 on wasm. `mem` (peak RSS of a process that only runs the w2 LSTM step)
+// takes ~9 s) and 1 + 5 on wasm. `mem` (peak RSS of a process that only runs the w2 LSTM step)
 // always runs in a process of its own: asked for with other workloads, this script re-runs
 // itself with `--bench mem`.
 //
@@ -111,7 +111,7 @@ function parseArgs(argv) {
   if (!["cpu", "wasm"].includes(o.backend)) throw new Error(`unknown backend ${o.backend}`);
   if (!["softmax", "logits"].includes(o.loss)) throw new Error(`unknown --loss ${o.loss}`);
   o.warmup ??= 1;
-  o.steps ??= o.backend === "cpu" ? 2 : 3;
+  o.steps ??= o.backend === "cpu" ? 2 : 5;
   return o;
 }
 
