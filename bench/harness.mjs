@@ -37,14 +37,7 @@ export const REFERENCES = ["torch", "tfjs-wasm", "tfjs-cpu"];
 export const BENCHES = ["env", "gemm", "w2", "w3", "mem"];
 export const CELLS = ["rnn", "lstm", "gru"];
 /** Column order of the ratio table (implementations not listed follow in order of appearance). */
-export const IMPL_ORDER = [
-  "torch",
-  "tfjs-wasm",
-  "tfjs-cpu",
-  "recurrent-js",
-  "recurrent-wasm",
-  "recurrent-wasm-2t",
-];
+export const IMPL_ORDER = ["torch", "tfjs-wasm", "tfjs-cpu", "recurrent-js", "recurrent-wasm"];
 
 // ------------------------------------------------------------------------------------------
 // PyTorch environment: OpenBLAS (openmp build) with AVX-512 kernels

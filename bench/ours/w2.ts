@@ -1,6 +1,6 @@
 /**
  * W2 and W3 for our library, through its public parts exactly as a user
- * would assemble them: one-hot input (65 symbols) → `Recurrent` (rnn, lstm
+ * would assemble them: one-hot input (65 symbols, as int32 token ids) → `Recurrent` (rnn, lstm
  * or gru, hidden 256, all 64 steps, full BPTT, zero initial state) →
  * `Linear` 256→65 → mean `crossEntropy` over the 32×64 positions → Adam
  * (lr 2e-3); one fixed random batch; time = forward + backward + update +
@@ -15,16 +15,7 @@ import { backward } from "@recurrent/autograd";
 import { gru, lstm, Recurrent, rnn, Stepper } from "@recurrent/cells";
 import { crossEntropy, Linear } from "@recurrent/nn";
 import { adam, Optimizer } from "@recurrent/optim";
-import {
-  contiguous,
-  Generator,
-  getBackend,
-  keep,
-  oneHot,
-  reshape,
-  slice,
-  tidy,
-} from "@recurrent/tensor";
+import { contiguous, Generator, getBackend, keep, reshape, slice, tidy } from "@recurrent/tensor";
 import { enableThreads } from "@recurrent/tensor/threads";
 
 const args = process.argv.slice(2);
@@ -69,7 +60,9 @@ function w2(
   const optimizer = new Optimizer(params, adam({ lr: 2e-3 }));
   const rng = new Generator(1);
   const tokens = keep(rng.randint([T + 1, B], 0, V));
-  const x = keep(oneHot(slice(tokens, [0], [T]), V));
+  // One-hot symbols, given as token ids: Recurrent looks W_ih's columns up instead of
+  // multiplying by the one-hot matrix (the same model; PyTorch and TF.js do the product).
+  const x = keep(contiguous(slice(tokens, [0], [T])));
   const y = keep(contiguous(slice(tokens, [1], [T + 1])));
   const wall: number[] = [];
   const cpu: number[] = [];

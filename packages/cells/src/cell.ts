@@ -39,7 +39,7 @@ export interface ParamSpec {
 
 /** Everything the runner needs to run a fused whole-sequence path. */
 export interface FusedRequest<TConfig> {
-  /** [T, B, input], time-major, contiguous. */
+  /** [T, B, input], time-major, contiguous; or int32 ids [T, B] if the definition takes `tokenIds`. */
   readonly x: Tensor;
   readonly state: CellState;
   readonly params: Record<string, Tensor>;
@@ -82,6 +82,11 @@ export interface CellSpec<
   ): { output: Tensor; state: TState };
   /** Optional fused path over a whole sequence; `null` where it cannot serve (e.g. an option it lacks). */
   fused?(request: FusedRequest<z.output<TSchema> & CellContext>): FusedResult | null;
+  /**
+   * Whether `fused` also takes int32 token ids [T, B] as `x`, standing for
+   * one-hot rows of `config.input` (else the runner gives it the one-hot rows).
+   */
+  readonly tokenIds?: boolean;
 }
 
 /** A configured cell: a definition and its parsed config, what the runner runs. */

@@ -193,8 +193,9 @@ describe("errors", () => {
     expect(() => model.forward(zeros([5, 2, 15]))).toThrowErrorMatchingInlineSnapshot(
       `[CellError: lstm: input must be [time, batch, 16], got [5, 2, 15]]`,
     );
+    // int32 input is token ids, [time, batch].
     expect(() => model.forward(zeros([5, 2, 16], "int32"))).toThrowErrorMatchingInlineSnapshot(
-      `[CellError: lstm: input must be float32 like the parameters, got int32 (token ids? one-hot or embed them first)]`,
+      `[CellError: lstm: input must be [time, batch] int32 token ids, got [5, 2, 16]]`,
     );
     expect(() => model.forward(zeros([5, 2, 16], "float64"))).toThrowErrorMatchingInlineSnapshot(
       `[CellError: lstm: input must be float32 like the parameters, got float64]`,

@@ -16,6 +16,7 @@ import {
   contiguous,
   Generator,
   mul,
+  oneHot,
   reshape,
   type Shape,
   slice,
@@ -148,13 +149,20 @@ export class Recurrent extends Module {
     return state;
   }
 
-  /** Run over x: [time, batch, inputSize] ([batch, time, inputSize] when batchFirst). */
+  /**
+   * Run over x: [time, batch, inputSize] ([batch, time, inputSize] when
+   * batchFirst), or int32 token ids [time, batch] ([batch, time]) standing for
+   * one-hot rows of inputSize: the built-in cells then look up W_ih's columns
+   * instead of multiplying by a one-hot matrix (same model, same gradients).
+   */
   forward(x: Tensor, options: ForwardOptions = {}): RecurrentResult {
-    if (x.rank !== 3 || x.shape[2] !== this.inputSize) {
+    const tokens = x.dtype === "int32";
+    if (tokens ? x.rank !== 2 : x.rank !== 3 || x.shape[2] !== this.inputSize) {
       const layout = this.batchFirst ? "[batch, time" : "[time, batch";
+      const expected = tokens ? `${layout}] int32 token ids` : `${layout}, ${this.inputSize}]`;
       throw new CellError(
         "SHAPE",
-        `${this.cell.definition.name}: input must be ${layout}, ${this.inputSize}], got [${x.shape.join(", ")}]`,
+        `${this.cell.definition.name}: input must be ${expected}, got [${x.shape.join(", ")}]`,
       );
     }
     this.checkForward(x, options);
@@ -198,11 +206,19 @@ export class Recurrent extends Module {
   private checkForward(x: Tensor, options: ForwardOptions): void {
     const name = this.cell.definition.name;
     const dtype = this.dtypeOf();
-    if (x.dtype !== dtype) {
-      const hint = x.dtype === "int32" ? " (token ids? one-hot or embed them first)" : "";
+    if (x.dtype === "int32") {
+      const ids = x.data();
+      const bad = ids.findIndex((id) => id < 0 || id >= this.inputSize);
+      if (bad >= 0) {
+        throw new CellError(
+          "SHAPE",
+          `${name}: token ids stand for one-hot rows of inputSize ${this.inputSize}, so they must be in [0, ${this.inputSize}); got ${ids[bad]} at flat index ${bad}`,
+        );
+      }
+    } else if (x.dtype !== dtype) {
       throw new CellError(
         "SHAPE",
-        `${name}: input must be ${dtype} like the parameters, got ${x.dtype}${hint}`,
+        `${name}: input must be ${dtype} like the parameters, got ${x.dtype}`,
       );
     }
     const [time, batch] = this.batchFirst
@@ -271,17 +287,18 @@ export class Recurrent extends Module {
   ): { outputs: Tensor; state: CellState } {
     const definition = this.cell.definition;
     const stepOnly = options.onStep !== undefined || options.truncate !== undefined;
+    // Token ids (layer 0 only) stand for one-hot rows: given as they are to a fused path that
+    // takes them (a lookup instead of a product), made one-hot for everything else.
+    const input = x.shape[2] ?? this.inputSize;
+    const oneHotted = () => (x.dtype === "int32" ? oneHot(x, input, this.dtypeOf()) : x);
     if (this.fused && !stepOnly && definition.fused !== undefined) {
-      const config = { ...this.cell.config, input: x.shape[2] as number } as Record<
-        string,
-        unknown
-      > &
-        CellContext;
-      const result = definition.fused({ x, state, params, config, mask, reverse });
+      const config = { ...this.cell.config, input } as Record<string, unknown> & CellContext;
+      const xs = definition.tokenIds === true ? x : oneHotted();
+      const result = definition.fused({ x: xs, state, params, config, mask, reverse });
       if (result !== null) return result;
     }
     const onStep = options.onStep;
-    return runSteps(this.cell, params, x, state, {
+    return runSteps(this.cell, params, oneHotted(), state, {
       mask,
       reverse,
       ...(options.truncate === undefined ? {} : { truncate: options.truncate }),

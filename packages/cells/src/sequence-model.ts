@@ -117,7 +117,9 @@ export class SequenceModel extends Module {
    * initial state, mask, truncation, onStep.
    */
   forward(x: Tensor, options: ForwardOptions = {}): SequenceModelResult {
-    const { output: hidden, state } = this.recurrent.forward(this.encode(x), options);
+    // One-hot inputs go in as the ids themselves: Recurrent looks W_ih's columns up.
+    const input = this.input.kind === "one-hot" ? this.checkIds(x) : this.encode(x);
+    const { output: hidden, state } = this.recurrent.forward(input, options);
     return { output: this.head.forward(hidden), state, hidden };
   }
 
@@ -125,16 +127,21 @@ export class SequenceModel extends Module {
   encode(x: Tensor): Tensor {
     const input = this.input;
     if (input.kind === "features") return x;
+    this.checkIds(x);
+    if (input.kind === "embedding") return (this.embedding as Embedding).forward(x);
+    const dtype = this.head.weight.dtype === "float64" ? "float64" : "float32";
+    return oneHot(x, input.vocab, dtype);
+  }
+
+  private checkIds(x: Tensor): Tensor {
     if (x.dtype !== "int32" || x.rank !== 2) {
       const layout = this.recurrent.batchFirst ? "[batch, time]" : "[time, batch]";
       throw new CellError(
         "SHAPE",
-        `SequenceModel: ${input.kind} input must be int32 token ids ${layout}, got ${x.dtype} [${x.shape.join(", ")}]`,
+        `SequenceModel: ${this.input.kind} input must be int32 token ids ${layout}, got ${x.dtype} [${x.shape.join(", ")}]`,
       );
     }
-    if (input.kind === "embedding") return (this.embedding as Embedding).forward(x);
-    const dtype = this.head.weight.dtype === "float64" ? "float64" : "float32";
-    return oneHot(x, input.vocab, dtype);
+    return x;
   }
 
   protected override extraRepr(): string {

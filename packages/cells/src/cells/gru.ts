@@ -64,6 +64,7 @@ export const gru = defineCell({
     const next = add(mul(sub(1, zg), n), mul(zg, prev));
     return { output: next, state: { h: next } };
   },
+  tokenIds: true,
   fused: ({ x, state, params, config, mask, reverse }) => {
     if (!config.resetAfter) return null;
     const { y, h } = gruSequence(

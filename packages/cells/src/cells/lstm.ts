@@ -55,6 +55,7 @@ export const lstm = defineCell({
     const hNext = mul(sigmoid(o), tanh(cNext));
     return { output: hNext, state: { h: hNext, c: cNext } };
   },
+  tokenIds: true,
   fused: ({ x, state, params, mask, reverse }) => {
     const { y, h, c } = lstmSequence(
       x,

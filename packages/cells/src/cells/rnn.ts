@@ -36,6 +36,7 @@ export const rnn = defineCell({
     const next = nonlinearity === "relu" ? relu(pre) : tanh(pre);
     return { output: next, state: { h: next } };
   },
+  tokenIds: true,
   fused: ({ x, state, params, config, mask, reverse }) => {
     const { y, h } = rnnSequence(
       x,

@@ -1,14 +1,21 @@
 /**
  * What the fused sequence ops share: raw 2-D row views of contiguous buffers
- * (plain objects, so a time loop allocates nothing per step) and the few buffer helpers every op's forward and backward need.
+ * (plain objects, so a time loop allocates nothing per step), the input
+ * projection and its gradients (features or token ids), and the few buffer
+ * helpers every op's forward and backward need.
  */
 import {
   add,
   contiguous,
   type DType,
   empty,
+  gather,
+  matMul,
+  reshape,
   type Shape,
+  scatterAdd,
   type Tensor,
+  transpose,
   type View,
   zeros,
 } from "@recurrent/tensor";
@@ -96,4 +103,33 @@ export function repeatRows(v: Tensor, rows: number): Tensor {
   const array = out.storage.array;
   for (let r = 0; r < rows; r++) array.set(row, out.offset + r * n);
   return out;
+}
+
+/**
+ * The input projection of every step at once, [T·B, gates·H] = X·W_ihᵀ: one
+ * GEMM for features x [T, B, I]; for token ids x [T, B] (int32, standing for
+ * one-hot rows) the product with a one-hot matrix is a lookup of W_ih's
+ * columns, so no GEMM at all.
+ */
+export function inputProjection(x: Tensor, wIh: Tensor): Tensor {
+  if (x.dtype === "int32") return gather(contiguous(transpose(wIh)), reshape(x, [x.size]));
+  const [T, B, I] = x.shape as [number, number, number];
+  return matMul(reshape(contiguous(x), [T * B, I]), wIh, { transposeB: true });
+}
+
+/** ∂L/∂W_ih = dGᵀ·X [gates·H, I]; for token ids, the columns of the ids add up dG's rows. */
+export function inputWeightGrad(dG: Tensor, x: Tensor, wIh: Tensor): Tensor {
+  const [G, I] = wIh.shape as [number, number];
+  if (x.dtype === "int32") {
+    return contiguous(transpose(scatterAdd(dG, reshape(x, [x.size]), 0, [I, G])));
+  }
+  const [T, B] = x.shape as [number, number];
+  return matMul(dG, reshape(contiguous(x), [T * B, I]), { transposeA: true });
+}
+
+/** ∂L/∂X = dG·W_ih as [T, B, I], or null for token ids (not differentiable). */
+export function inputGrad(dG: Tensor, x: Tensor, wIh: Tensor): Tensor | null {
+  if (x.dtype === "int32") return null;
+  const [T, B, I] = x.shape as [number, number, number];
+  return reshape(matMul(dG, wIh), [T, B, I]);
 }

@@ -9,20 +9,14 @@
  * pass needs it.
  */
 import { defineOp } from "@recurrent/autograd";
-import {
-  add,
-  contiguous,
-  empty,
-  kernel,
-  matMul,
-  reshape,
-  sum,
-  type Tensor,
-} from "@recurrent/tensor";
+import { add, contiguous, empty, kernel, matMul, sum, type Tensor } from "@recurrent/tensor";
 import {
   contiguousOrNull,
   finalState,
   gradOrZeros,
+  inputGrad,
+  inputProjection,
+  inputWeightGrad,
   previousStates,
   repeatRows,
   type SequenceOptions,
@@ -37,13 +31,10 @@ interface Saved {
 const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
   name: "GruSequence",
   forward([x, h0, wIh, wHh, bIh, bHh], { mask, reverse }) {
-    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const [T, B] = (x as Tensor).shape as [number, number];
     const H = (wHh as Tensor).shape[1] as number;
-    const dtype = (x as Tensor).dtype;
-    const xp = add(
-      matMul(reshape(contiguous(x as Tensor), [T * B, I]), wIh as Tensor, { transposeB: true }),
-      bIh as Tensor,
-    );
+    const dtype = (wHh as Tensor).dtype;
+    const xp = add(inputProjection(x as Tensor, wIh as Tensor), bIh as Tensor);
     // A fresh buffer of b_hh rows: the per-step GEMMs accumulate into it. (A contiguous
     // view of b_hh itself, as `contiguous(expand(…))` returns when T·B = 1, would be
     // accumulated into, corrupting the parameter.)
@@ -76,9 +67,9 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
     needsGrad,
   }) {
     const { gates, hp, states } = saved as Saved;
-    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const [T, B] = (x as Tensor).shape as [number, number];
     const H = (wHh as Tensor).shape[1] as number;
-    const dtype = (x as Tensor).dtype;
+    const dtype = (wHh as Tensor).dtype;
     const dxp = empty([T * B, 3 * H], dtype);
     const dhp = empty([T * B, 3 * H], dtype);
     const dh = gradOrZeros(dhT, [B, H], dtype);
@@ -101,11 +92,10 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
       scratch: empty([B, H], dtype),
     });
     const hPrevAll = previousStates(states, h0c, T, B, H, reverse);
-    const xs = reshape(contiguous(x as Tensor), [T * B, I]);
     return [
-      needsGrad(0) ? reshape(matMul(dxp, wIh as Tensor), [T, B, I]) : null, // dX = dXP·W_ih
+      needsGrad(0) ? inputGrad(dxp, x as Tensor, wIh as Tensor) : null, // dX = dXP·W_ih
       needsGrad(1) ? dh : null,
-      needsGrad(2) ? matMul(dxp, xs, { transposeA: true }) : null, // dW_ih = dXPᵀ·X
+      needsGrad(2) ? inputWeightGrad(dxp, x as Tensor, wIh as Tensor) : null, // dW_ih = dXPᵀ·X
       needsGrad(3) ? matMul(dhp, hPrevAll, { transposeA: true }) : null, // dW_hh = dHPᵀ·H₋
       needsGrad(4) ? sum(dxp, 0) : null,
       needsGrad(5) ? sum(dhp, 0) : null,
@@ -113,7 +103,7 @@ const gruOp = defineOp<{ mask: Tensor | null; reverse: boolean }, Saved>({
   },
 });
 
-/** Run a GRU layer (PyTorch weights: W_ih [3H, I], W_hh [3H, H], b_ih, b_hh [3H]) over x [T, B, I]. */
+/** Run a GRU layer (PyTorch weights: W_ih [3H, I], W_hh [3H, H], b_ih, b_hh [3H]) over x [T, B, I] or token ids [T, B]. */
 export function gruSequence(
   x: Tensor,
   h0: Tensor,

@@ -16,20 +16,14 @@
  * direction (right-padded rows start at their own last element).
  */
 import { defineOp } from "@recurrent/autograd";
-import {
-  add,
-  contiguous,
-  empty,
-  kernel,
-  matMul,
-  reshape,
-  sum,
-  type Tensor,
-} from "@recurrent/tensor";
+import { add, contiguous, empty, kernel, matMul, sum, type Tensor } from "@recurrent/tensor";
 import {
   contiguousOrNull,
   finalState,
   gradOrZeros,
+  inputGrad,
+  inputProjection,
+  inputWeightGrad,
   previousStates,
   type SequenceOptions,
 } from "./buffers.js";
@@ -48,15 +42,15 @@ interface Attrs {
 const lstmOp = defineOp<Attrs, LstmSaved>({
   name: "LstmSequence",
   forward([x, h0, c0, wIh, wHh, bIh, bHh], { mask, reverse }) {
-    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const [T, B] = (x as Tensor).shape as [number, number];
     const H = (wHh as Tensor).shape[1] as number;
     const gates = add(
-      matMul(reshape(contiguous(x as Tensor), [T * B, I]), wIh as Tensor, { transposeB: true }),
+      inputProjection(x as Tensor, wIh as Tensor),
       add(bIh as Tensor, bHh as Tensor),
     );
-    const cells = empty([T, B, H], (x as Tensor).dtype);
-    const states = mask === null ? null : empty([T, B, H], (x as Tensor).dtype);
-    const y = empty([T, B, H], (x as Tensor).dtype);
+    const cells = empty([T, B, H], (wHh as Tensor).dtype);
+    const states = mask === null ? null : empty([T, B, H], (wHh as Tensor).dtype);
+    const y = empty([T, B, H], (wHh as Tensor).dtype);
     const hs = states ?? y;
     kernel("lstmSequenceForward")({
       steps: T,
@@ -84,9 +78,9 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
     needsGrad,
   }) {
     const { gates, cells, states } = saved as LstmSaved;
-    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const [T, B] = (x as Tensor).shape as [number, number];
     const H = (wHh as Tensor).shape[1] as number;
-    const dtype = (x as Tensor).dtype;
+    const dtype = (wHh as Tensor).dtype;
     const dGates = empty([T * B, 4 * H], dtype);
     const dh = gradOrZeros(dhT, [B, H], dtype);
     const dc = gradOrZeros(dcT, [B, H], dtype);
@@ -109,13 +103,12 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
     });
     // h_{t−1} for every t, in the layout of the steps: [h0 or the neighbouring state].
     const hPrev = previousStates(states, h0c, T, B, H, reverse);
-    const xs = reshape(contiguous(x as Tensor), [T * B, I]);
     const db = needsGrad(5) || needsGrad(6) ? sum(dGates, 0) : null;
     return [
-      needsGrad(0) ? reshape(matMul(dGates, wIh as Tensor), [T, B, I]) : null, // dX = dG·W_ih
+      needsGrad(0) ? inputGrad(dGates, x as Tensor, wIh as Tensor) : null, // dX = dG·W_ih
       needsGrad(1) ? dh : null,
       needsGrad(2) ? dc : null,
-      needsGrad(3) ? matMul(dGates, xs, { transposeA: true }) : null, // dW_ih = dGᵀ·X
+      needsGrad(3) ? inputWeightGrad(dGates, x as Tensor, wIh as Tensor) : null, // dW_ih = dGᵀ·X
       needsGrad(4) ? matMul(dGates, hPrev, { transposeA: true }) : null, // dW_hh = dGᵀ·H₋
       db,
       db,
@@ -124,7 +117,7 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
 });
 
 /**
- * Run an LSTM layer over x [T, B, I] from (h0, c0) [B, H] with PyTorch's
+ * Run an LSTM layer over x [T, B, I] (or int32 token ids [T, B], one-hot of size I) from (h0, c0) [B, H] with PyTorch's
  * weights (W_ih [4H, I], W_hh [4H, H], b_ih, b_hh [4H]).
  * Returns the outputs [T, B, H] and the final state.
  */

@@ -4,20 +4,14 @@
  * block per step.
  */
 import { defineOp } from "@recurrent/autograd";
-import {
-  add,
-  contiguous,
-  empty,
-  kernel,
-  matMul,
-  reshape,
-  sum,
-  type Tensor,
-} from "@recurrent/tensor";
+import { add, contiguous, empty, kernel, matMul, sum, type Tensor } from "@recurrent/tensor";
 import {
   contiguousOrNull,
   finalState,
   gradOrZeros,
+  inputGrad,
+  inputProjection,
+  inputWeightGrad,
   previousStates,
   type SequenceOptions,
 } from "./buffers.js";
@@ -36,13 +30,10 @@ interface Saved {
 const rnnOp = defineOp<Attrs, Saved>({
   name: "RnnSequence",
   forward([x, h0, wIh, wHh, bIh, bHh], { mask, reverse, activation }) {
-    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const [T, B] = (x as Tensor).shape as [number, number];
     const H = (wHh as Tensor).shape[1] as number;
-    const dtype = (x as Tensor).dtype;
-    const act = add(
-      matMul(reshape(contiguous(x as Tensor), [T * B, I]), wIh as Tensor, { transposeB: true }),
-      add(bIh as Tensor, bHh as Tensor),
-    );
+    const dtype = (wHh as Tensor).dtype;
+    const act = add(inputProjection(x as Tensor, wIh as Tensor), add(bIh as Tensor, bHh as Tensor));
     const y = empty([T, B, H], dtype);
     const states = mask === null ? y : empty([T, B, H], dtype);
     kernel("rnnSequenceForward")({
@@ -69,9 +60,9 @@ const rnnOp = defineOp<Attrs, Saved>({
     needsGrad,
   }) {
     const { act, states } = saved as Saved;
-    const [T, B, I] = (x as Tensor).shape as [number, number, number];
+    const [T, B] = (x as Tensor).shape as [number, number];
     const H = (wHh as Tensor).shape[1] as number;
-    const dtype = (x as Tensor).dtype;
+    const dtype = (wHh as Tensor).dtype;
     const dPre = empty([T * B, H], dtype);
     const dh = gradOrZeros(dhT, [B, H], dtype);
     kernel("rnnSequenceBackward")({
@@ -89,12 +80,11 @@ const rnnOp = defineOp<Attrs, Saved>({
       scratch: empty([B, H], dtype),
     });
     const hPrevAll = previousStates(states, contiguous(h0 as Tensor), T, B, H, reverse);
-    const xs = reshape(contiguous(x as Tensor), [T * B, I]);
     const db = needsGrad(4) || needsGrad(5) ? sum(dPre, 0) : null;
     return [
-      needsGrad(0) ? reshape(matMul(dPre, wIh as Tensor), [T, B, I]) : null,
+      needsGrad(0) ? inputGrad(dPre, x as Tensor, wIh as Tensor) : null,
       needsGrad(1) ? dh : null,
-      needsGrad(2) ? matMul(dPre, xs, { transposeA: true }) : null,
+      needsGrad(2) ? inputWeightGrad(dPre, x as Tensor, wIh as Tensor) : null,
       needsGrad(3) ? matMul(dPre, hPrevAll, { transposeA: true }) : null,
       db,
       db,
@@ -102,7 +92,7 @@ const rnnOp = defineOp<Attrs, Saved>({
   },
 });
 
-/** Run an Elman RNN layer (W_ih [H, I], W_hh [H, H], b_ih, b_hh [H]) over x [T, B, I]. */
+/** Run an Elman RNN layer (W_ih [H, I], W_hh [H, H], b_ih, b_hh [H]) over x [T, B, I] or token ids [T, B]. */
 export function rnnSequence(
   x: Tensor,
   h0: Tensor,

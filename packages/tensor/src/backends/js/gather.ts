@@ -12,6 +12,22 @@ export function gather(x: View, indices: View, axis: number, out: Storage): void
   const outer = sizeOf(x.shape.slice(0, axis));
   const extent = x.shape[axis] as number;
   const inner = sizeOf(x.shape.slice(axis + 1));
+  if (isDense(x) && isDense(indices) && x.dtype === out.dtype) {
+    // The common case (an embedding lookup): each index copies one contiguous run.
+    const src = x.storage.array;
+    const dst = out.array;
+    const idx = indices.storage.array;
+    const count = sizeOf(indices.shape);
+    let w = 0;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const from = x.offset + (o * extent + (idx[indices.offset + j] as number)) * inner;
+        (dst as Float32Array).set((src as Float32Array).subarray(from, from + inner), w);
+        w += inner;
+      }
+    }
+    return;
+  }
   const dense = isDense(x);
   const at = dense ? null : offsets(x);
   const idxAt = offsets(indices);
@@ -45,6 +61,24 @@ export function scatterAdd(
   const outer = sizeOf(outShape.slice(0, axis));
   const extent = outShape[axis] as number;
   const inner = sizeOf(outShape.slice(axis + 1));
+  if (isDense(updates) && isDense(indices)) {
+    // The common case (an embedding's gradient): each index adds one contiguous run.
+    const src = updates.storage.array;
+    const dst = out.array;
+    const idx = indices.storage.array;
+    const count = sizeOf(indices.shape);
+    let from = updates.offset;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const base = (o * extent + (idx[indices.offset + j] as number)) * inner;
+        for (let i = 0; i < inner; i++) {
+          dst[base + i] = (dst[base + i] as number) + (src[from + i] as number);
+        }
+        from += inner;
+      }
+    }
+    return;
+  }
   const upAt = offsets(updates);
   const idxAt = offsets(indices);
   const idx = indices.storage.array;

@@ -38,6 +38,7 @@ import {
   type ThreadPool,
 } from "./parallel.js";
 import { recurrentKernels } from "./recurrent.js";
+import { sequenceKernels } from "./sequence.js";
 import { WasmStorage } from "./storage.js";
 
 /** How a matrix operand sits in memory: row-major with leading dimension `ld`, maybe transposed. */
@@ -104,10 +105,13 @@ export class WasmBackend implements Backend {
       matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
       gemm: (a, b, out, spec) => this.gemm(a, b, out, spec),
       ...recurrentKernels(this),
+      ...sequenceKernels(this),
       unary: (op, x, out) => this.unary(op, x, out),
       binary: (op, a, b, shape, out) => this.binary(op, a, b, shape, out),
       reduce: (op, x, axes, out) => this.reduce(op, x, axes, out),
       softmax: (x, axis, log, out) => this.softmax(x, axis, log, out),
+      scatterAdd: (updates, indices, axis, shape, out) =>
+        this.scatterAdd(updates, indices, axis, shape, out),
     };
   }
 
@@ -399,6 +403,35 @@ export class WasmBackend implements Backend {
       }
     }
     jsKernels.binary(op, a, b, shape, out);
+  }
+
+  /** Scatter-add of dense float32 rows (an embedding's gradient): one SIMD add per index. */
+  private scatterAdd(updates: View, indices: View, axis: number, shape: Shape, out: Storage): void {
+    const pu = this.address(updates);
+    const po = this.address(out);
+    if (
+      updates.dtype !== "float32" ||
+      pu === null ||
+      po === null ||
+      !isDense(updates) ||
+      !isDense(indices)
+    ) {
+      jsKernels.scatterAdd(updates, indices, axis, shape, out);
+      return;
+    }
+    const outer = sizeOf(shape.slice(0, axis));
+    const extent = shape[axis] as number;
+    const inner = sizeOf(shape.slice(axis + 1));
+    const idx = indices.storage.array;
+    const count = sizeOf(indices.shape);
+    let from = pu;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const row = po + (o * extent + (idx[indices.offset + j] as number)) * inner * 4;
+        this.wasm.add(row, from, row, inner);
+        from += inner * 4;
+      }
+    }
   }
 
   /** Softmax over the last axis of a dense float32 input; anything else runs in js. */
