@@ -12,23 +12,37 @@
  *
  * Our side runs from sources (tsx with the @recurrent/source condition), so
  * no build is needed. Flags after the names go to every part, e.g.
- * `pnpm bench gemm --sizes 256,1024`.
+ * `pnpm bench gemm --sizes 256,1024`; `--refs torch,tfjs-wasm` picks the
+ * references; `--rounds N` repeats everything N times, interleaved, and the
+ * table shows each entry's best round (for shared, drifting machines).
  */
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { parseJsonLines, printRatioTable, runReference } from "../bench/harness.mjs";
+import { measurementOf, parseJsonLines, printRatioTable, runReference } from "../bench/harness.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const known = {
-  gemm: { ours: ["bench/ours/gemm.ts"], refs: ["tfjs-cpu", "tfjs-wasm", "torch"], refBench: "gemm" },
+  gemm: {
+    ours: ["bench/ours/gemm.ts"],
+    refs: ["tfjs-cpu", "tfjs-wasm", "torch"],
+    refBench: "gemm",
+  },
   w2: {
     ours: ["bench/ours/w2.ts", "--bench", "w2"],
     threads: true,
     refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
     refBench: "w2",
   },
-  w3: { ours: ["bench/ours/w2.ts", "--bench", "w3"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "w3" },
-  mem: { ours: ["bench/ours/w2.ts", "--bench", "mem"], refs: ["torch", "tfjs-wasm", "tfjs-cpu"], refBench: "mem" },
+  w3: {
+    ours: ["bench/ours/w2.ts", "--bench", "w3"],
+    refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
+    refBench: "w3",
+  },
+  mem: {
+    ours: ["bench/ours/w2.ts", "--bench", "mem"],
+    refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
+    refBench: "mem",
+  },
 };
 // Names first, then flags with their values: `gemm w2 --sizes 256,1024`.
 const names = [];
@@ -53,33 +67,62 @@ const option = (name) => {
   return at >= 0 ? flags[at + 1] : undefined;
 };
 
+// Shared machines drift by tens of percent within minutes: with `--rounds N` every part runs N
+// times, interleaved, and the table shows each one's best round (the JSON lines carry them all).
+const rounds = Math.max(1, Number(option("--rounds") ?? 1));
+const refsWanted = option("--refs")?.split(",");
+const tsx = join(root, "node_modules", ".bin", "tsx");
+
 const lines = [];
-for (const name of names.length > 0 ? names : Object.keys(known)) {
-  const spec = known[name];
-  const tsx = join(root, "node_modules", ".bin", "tsx");
-  const [script, ...scriptArgs] = spec.ours;
-  // Training runs twice, on one thread and on both cores, unless --threads says which.
-  const threadRuns = spec.threads && !flags.includes("--threads") ? [[], ["--threads", "2"]] : [[]];
-  for (const threadArgs of threadRuns) {
-    const argv = [join(root, script), ...scriptArgs, ...threadArgs, ...flags];
-    const ours = spawnSync(tsx, ["--conditions=@recurrent/source", ...argv], {
-      cwd: join(root, "bench"),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const ourLines = parseJsonLines(ours.stdout).lines;
-    for (const line of ourLines) console.log(JSON.stringify(line));
-    lines.push(...ourLines);
-    if (ours.status !== 0)
-      console.error(`bench ${name}: our implementation exited with ${ours.status}`);
-  }
-  for (const ref of spec.refs) {
-    const refArgs = { bench: [spec.refBench] };
-    const cell = option("--cell");
-    if (cell) refArgs.cell = cell.split(",");
-    const sizes = option("--sizes");
-    if (sizes) refArgs.gemmSizes = sizes.split(",").map(Number);
-    lines.push(...(await runReference(ref, refArgs, { echo: true })));
+for (let round = 1; round <= rounds; round++) {
+  for (const name of names.length > 0 ? names : Object.keys(known)) {
+    const spec = known[name];
+    const [script, ...scriptArgs] = spec.ours;
+    // Training runs twice, on one thread and on both cores, unless --threads says which.
+    const threadRuns =
+      spec.threads && !flags.includes("--threads") ? [[], ["--threads", "2"]] : [[]];
+    for (const threadArgs of threadRuns) {
+      const argv = [join(root, script), ...scriptArgs, ...threadArgs, ...flags];
+      const ours = spawnSync(tsx, ["--conditions=@recurrent/source", ...argv], {
+        cwd: join(root, "bench"),
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const ourLines = parseJsonLines(ours.stdout).lines.map((line) => ({ ...line, round }));
+      for (const line of ourLines) console.log(JSON.stringify(line));
+      lines.push(...ourLines);
+      if (ours.status !== 0)
+        console.error(`bench ${name}: our implementation exited with ${ours.status}`);
+    }
+    for (const ref of spec.refs.filter((r) => refsWanted === undefined || refsWanted.includes(r))) {
+      const refArgs = { bench: [spec.refBench] };
+      const cell = option("--cell");
+      if (cell) refArgs.cell = cell.split(",");
+      const sizes = option("--sizes");
+      if (sizes) refArgs.gemmSizes = sizes.split(",").map(Number);
+      const refLines = await runReference(ref, refArgs, { echo: false });
+      for (const line of refLines) console.log(JSON.stringify({ ...line, round }));
+      lines.push(...refLines);
+    }
   }
 }
-printRatioTable(lines);
+printRatioTable(rounds === 1 ? lines : bestOfRounds(lines));
+if (rounds > 1) console.error(`(best of ${rounds} interleaved rounds for each entry)`);
+
+/** For every measurement and implementation, the line of its best round. */
+function bestOfRounds(all) {
+  const best = new Map();
+  const rest = [];
+  for (const line of all) {
+    const m = measurementOf(line);
+    if (m === null) {
+      rest.push(line);
+      continue;
+    }
+    const key = `${m.key}|${line.impl}`;
+    const kept = best.get(key);
+    const better = (a, b) => (m.higherIsBetter ? a > b : a < b);
+    if (kept === undefined || better(m.value, measurementOf(kept).value)) best.set(key, line);
+  }
+  return [...best.values(), ...rest];
+}
