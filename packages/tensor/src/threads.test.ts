@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import "./backends/select.js";
 import { getBackend, setBackend } from "./backend.js";
+import type { WasmBackend } from "./backends/wasm/backend.js";
 import { rowBlocks } from "./backends/wasm/parallel.js";
 import { matMul } from "./ops/mat-mul.js";
 import { Generator } from "./random.js";
@@ -79,6 +80,32 @@ describe("worker threads", () => {
     const split = runSequenceCase(c);
     // Each row's arithmetic is the same whichever thread runs it: identical results.
     expect(split).toEqual(single);
+  });
+
+  it("a worker's trap is an error on the calling thread, and the pool keeps working", () => {
+    const backend = enableThreads({ threads: 2 }) as WasmBackend;
+    const [T, B, H] = [2, 8, 4];
+    const weights = { transB: 1, n: H, k: H, b: 0, ldb: H };
+    const work = backend.wasm.sgemmWorkBytes(B, H, H);
+    // The worker's block gets pointers far past the end of memory; the caller's block none.
+    const far = 2 ** 31 - 64;
+    expect(() =>
+      backend.runRows("rnnSequenceForward", B, 2 ** 30, work, weights, (row0, rows, w, packed) =>
+        row0 === 0
+          ? [0, B, H, 0, 0, 0, 0, 0, packed, 0, 0, 0, 0, 0, w]
+          : [T, B, H, 0, 0, row0, rows, far, packed, far, far, far, 0, w],
+      ),
+    ).toThrow("threads: 1 worker(s) failed running rnnSequenceForward (a WebAssembly trap)");
+    const rng = new Generator(5);
+    const a = rng.uniform([64, 300], -1, 1);
+    const b = rng.uniform([300, 600], -1, 1);
+    const split = matMul(a, b).toTypedArray();
+    setBackend("wasm");
+    const single = matMul(
+      tensorOf(a.toTypedArray(), [64, 300]),
+      tensorOf(b.toTypedArray(), [300, 600]),
+    );
+    expect(Array.from(split)).toEqual(Array.from(single.toTypedArray()));
   });
 
   it("row blocks cover the batch in multiples of 4 rows, one per thread at most", () => {

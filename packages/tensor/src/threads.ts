@@ -25,6 +25,7 @@ const IDLE = 0;
 const POSTED = 1;
 const DONE = 2;
 const STOP = 3;
+const FAILED = 4;
 
 const argList = Array.from({ length: maxArgs }, (_, i) => `a[${i}]`).join(", ");
 
@@ -43,10 +44,15 @@ for (;;) {
   const state = Atomics.load(i32, 0);
   if (state === ${STOP}) break;
   if (state !== ${POSTED}) continue;
-  kernels[i32[1]](${argList});
-  Atomics.store(i32, 0, ${DONE});
+  let outcome = ${DONE};
+  try {
+    kernels[i32[1]](${argList});
+  } catch {
+    outcome = ${FAILED}; // a trap: the caller throws, the worker stays ready
+  }
+  Atomics.store(i32, 0, outcome);
   Atomics.notify(i32, 0);
-  Atomics.wait(i32, 0, ${DONE});
+  Atomics.wait(i32, 0, outcome);
 }
 `;
 
@@ -123,12 +129,23 @@ function pool(backend: WasmBackend, lanes: Lane[]): ThreadPool {
         Atomics.store(lane.i32, 0, POSTED);
         Atomics.notify(lane.i32, 0);
       });
-      (backend.wasm[name] as (...args: readonly number[]) => void)(...argsOf(0, work));
-      for (const { i32 } of posted) {
-        for (let spin = 0; spin < 20000 && Atomics.load(i32, 0) !== DONE; spin++);
-        while (Atomics.load(i32, 0) !== DONE) Atomics.wait(i32, 0, POSTED);
-        Atomics.store(i32, 0, IDLE);
-        Atomics.notify(i32, 0);
+      let failed = 0;
+      try {
+        (backend.wasm[name] as (...args: readonly number[]) => void)(...argsOf(0, work));
+      } finally {
+        // Even when this thread's part threw: the workers still write into shared buffers.
+        for (const { i32 } of posted) {
+          for (let spin = 0; spin < 20000 && Atomics.load(i32, 0) === POSTED; spin++);
+          while (Atomics.load(i32, 0) === POSTED) Atomics.wait(i32, 0, POSTED);
+          if (Atomics.load(i32, 0) === FAILED) failed++;
+          Atomics.store(i32, 0, IDLE);
+          Atomics.notify(i32, 0);
+        }
+      }
+      if (failed > 0) {
+        throw new Error(
+          `threads: ${failed} worker(s) failed running ${name} (a WebAssembly trap); its output is incomplete`,
+        );
       }
     },
   };
