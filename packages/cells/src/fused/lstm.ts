@@ -44,13 +44,14 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
   forward([x, h0, c0, wIh, wHh, bIh, bHh], { mask, reverse }) {
     const [T, B] = (x as Tensor).shape as [number, number];
     const H = (wHh as Tensor).shape[1] as number;
+    const dtype = (wHh as Tensor).dtype;
     const gates = add(
       inputProjection(x as Tensor, wIh as Tensor),
       add(bIh as Tensor, bHh as Tensor),
     );
-    const cells = empty([T, B, H], (wHh as Tensor).dtype);
-    const states = mask === null ? null : empty([T, B, H], (wHh as Tensor).dtype);
-    const y = empty([T, B, H], (wHh as Tensor).dtype);
+    const cells = empty([T, B, H], dtype);
+    const states = mask === null ? null : empty([T, B, H], dtype);
+    const y = empty([T, B, H], dtype);
     const hs = states ?? y;
     kernel("lstmSequenceForward")({
       steps: T,
@@ -58,7 +59,7 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
       hidden: H,
       reverse,
       wHh: wHh as Tensor,
-      mask,
+      mask: contiguousOrNull(mask),
       gates,
       h0: contiguous(h0 as Tensor),
       c0: contiguous(c0 as Tensor),
@@ -91,7 +92,7 @@ const lstmOp = defineOp<Attrs, LstmSaved>({
       hidden: H,
       reverse,
       wHh: wHh as Tensor,
-      mask,
+      mask: contiguousOrNull(mask),
       gates,
       cells,
       c0: contiguous(c0 as Tensor),
