@@ -43,7 +43,7 @@ export function gradOrZeros(g: Tensor | null | undefined, shape: Shape, dtype: D
   return g === null || g === undefined ? zeros(shape, dtype) : add(g, 0);
 }
 
-/** An incoming gradient made contiguous, or null where none arrived. */
+/** An incoming gradient (or a mask) made contiguous, or null where there is none. */
 export function contiguousOrNull(g: Tensor | null | undefined): Tensor | null {
   return g === null || g === undefined ? null : contiguous(g);
 }
