@@ -17,6 +17,10 @@ for (const cell of ["lstm", "gru", "rnn"] as const) {
   );
 }
 cases.push({ cell: "rnn", steps: 4, batch: 2, hidden: 6, activation: "relu", lengths: [4, 3] });
+// A transposed W_hh is not dense: the wasm backend runs its per-step SIMD kernels instead.
+for (const cell of ["lstm", "gru", "rnn"] as const) {
+  cases.push({ cell, steps: 4, batch: 3, hidden: 5, lengths: [4, 2, 3], transposedWeights: true });
+}
 
 const hasWasm = listBackends().includes("wasm");
 

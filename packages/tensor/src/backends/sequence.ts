@@ -14,7 +14,7 @@
  */
 import type { Kernels, View } from "../backend.js";
 
-interface SequenceShape {
+export interface SequenceShape {
   readonly steps: number;
   readonly batch: number;
   readonly hidden: number;
@@ -118,9 +118,16 @@ export function rowsOf(v: View, row: number, rows: number, width: number): View 
 
 /** Step t of a contiguous [T, B] mask as a [B, 1] column, or null without a mask. */
 function maskAt(mask: View | null, t: number, batch: number): View | null {
+  // Spelled out, not spread: a Tensor's dtype is a getter, which a spread would drop.
   return mask === null
     ? null
-    : { ...mask, shape: [batch, 1], strides: [1, 1], offset: mask.offset + t * batch };
+    : {
+        storage: mask.storage,
+        dtype: mask.dtype,
+        shape: [batch, 1],
+        strides: [1, 1],
+        offset: mask.offset + t * batch,
+      };
 }
 
 const plain = { transposeA: false, transposeB: true, alpha: 1, beta: 1 } as const;

@@ -7,6 +7,7 @@
 import { kernel } from "../backend.js";
 import type { DType } from "../dtype.js";
 import { tensor } from "../ops/creation.js";
+import { transpose } from "../ops/views.js";
 import type { Tensor } from "../tensor.js";
 import { seeded, values } from "./reference.js";
 
@@ -24,6 +25,8 @@ export interface SequenceCase {
   readonly dy?: boolean;
   readonly activation?: "tanh" | "relu";
   readonly dtype?: DType;
+  /** W_hh as a transposed view (not dense): the wasm backend then runs the per-step loops. */
+  readonly transposedWeights?: boolean;
 }
 
 const gatesOf: Record<SequenceCell, number> = { lstm: 4, gru: 3, rnn: 1 };
@@ -57,7 +60,9 @@ export function runSequenceCase(c: SequenceCase, seed = 1): Record<string, numbe
           { shape: [T, B], dtype },
         );
   const shape = { steps: T, batch: B, hidden: H, reverse: c.reverse ?? false, mask };
-  const wHh = random([G, H], 1 / Math.sqrt(H));
+  const wHh = c.transposedWeights
+    ? transpose(random([H, G], 1 / Math.sqrt(H)))
+    : random([G, H], 1 / Math.sqrt(H));
   const h0 = random([B, H], 0.5);
   const dyOf = () => (c.dy === false ? null : random([T * B, H]));
   let dhIn: number[] = [];

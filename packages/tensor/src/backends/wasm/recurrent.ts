@@ -35,198 +35,75 @@ export function recurrentKernels(backend: WasmBackend): Recurrent {
     const address = backend.address(mask);
     return address !== null && mask.dtype === "float32" && mask.strides[0] === 1 ? address : null;
   };
+  /**
+   * Calls kernel `name` with `head`, then [address, row stride] of each view in `before`, the
+   * mask, and those of `after` (the order of assembly/recurrent.ts), or runs `fallback` when a
+   * view cannot go to the SIMD kernel.
+   */
+  const call = (
+    name: keyof Recurrent,
+    head: readonly number[],
+    before: readonly (View | null)[],
+    mask: View | null,
+    after: readonly (View | null)[],
+    fallback: () => void,
+  ): void => {
+    const p = rows(...before);
+    const q = rows(...after);
+    const m = maskPointer(mask);
+    if (p === null || q === null || m === null) fallback();
+    else (w[name] as (...args: number[]) => void)(...head, ...p, m, ...q);
+  };
+  const relu = (a: { activation: "tanh" | "relu" }) => (a.activation === "relu" ? 1 : 0);
   return {
-    lstmForward(a) {
-      const p = rows(a.gates, a.cPrev, a.hPrev, a.c, a.h, a.y);
-      const m = maskPointer(a.mask);
-      if (p === null || m === null) return jsKernels.lstmForward(a);
-      const [g, gs, cp, cps, hp, hps, c, cs, h, hs, y, ys] = p as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      w.lstmForward(a.batch, a.hidden, g, gs, cp, cps, hp, hps, c, cs, h, hs, y, ys, m);
-    },
-    lstmBackward(a) {
-      const p = rows(a.gates, a.cPrev, a.c, a.dh, a.dy, a.dc, a.dGates, a.dhPass);
-      const m = maskPointer(a.mask);
-      if (p === null || m === null) return jsKernels.lstmBackward(a);
-      const [g, gs, cp, cps, c, cs, dh, dhs, dy, dys, dc, dcs, dg, dgs, dp, dps] =
-        p as number[] as [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-        ];
-      w.lstmBackward(
-        a.batch,
-        a.hidden,
-        g,
-        gs,
-        cp,
-        cps,
-        c,
-        cs,
-        m,
-        dh,
-        dhs,
-        dy,
-        dys,
-        dc,
-        dcs,
-        dg,
-        dgs,
-        dp,
-        dps,
-      );
-    },
-    gruForward(a) {
-      const p = rows(a.xp, a.hp, a.gates, a.hPrev, a.h, a.y);
-      const m = maskPointer(a.mask);
-      if (p === null || m === null) return jsKernels.gruForward(a);
-      const [x, xs, hp, hps, g, gs, pr, prs, h, hs, y, ys] = p as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      w.gruForward(a.batch, a.hidden, x, xs, hp, hps, g, gs, pr, prs, h, hs, y, ys, m);
-    },
-    gruBackward(a) {
-      const p = rows(a.gates, a.hp, a.hPrev, a.dh, a.dy, a.dxp, a.dhp, a.dhPass);
-      const m = maskPointer(a.mask);
-      if (p === null || m === null) return jsKernels.gruBackward(a);
-      const [g, gs, hp, hps, pr, prs, dh, dhs, dy, dys, dx, dxs, dhp, dhps, dp, dps] =
-        p as number[] as [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-        ];
-      w.gruBackward(
-        a.batch,
-        a.hidden,
-        g,
-        gs,
-        hp,
-        hps,
-        pr,
-        prs,
-        m,
-        dh,
-        dhs,
-        dy,
-        dys,
-        dx,
-        dxs,
-        dhp,
-        dhps,
-        dp,
-        dps,
-      );
-    },
-    rnnForward(a) {
-      const p = rows(a.pre, a.hPrev, a.h, a.y);
-      const m = maskPointer(a.mask);
-      if (p === null || m === null) return jsKernels.rnnForward(a);
-      const [pre, ps, pr, prs, h, hs, y, ys] = p as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      w.rnnForward(
-        a.batch,
-        a.hidden,
-        a.activation === "relu" ? 1 : 0,
-        pre,
-        ps,
-        pr,
-        prs,
-        h,
-        hs,
-        y,
-        ys,
-        m,
-      );
-    },
-    rnnBackward(a) {
-      const p = rows(a.act, a.dh, a.dy, a.dPre, a.dhPass);
-      const m = maskPointer(a.mask);
-      if (p === null || m === null) return jsKernels.rnnBackward(a);
-      const [act, as, dh, dhs, dy, dys, dp, dps, pp, pps] = p as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      w.rnnBackward(
-        a.batch,
-        a.hidden,
-        a.activation === "relu" ? 1 : 0,
-        act,
-        as,
-        m,
-        dh,
-        dhs,
-        dy,
-        dys,
-        dp,
-        dps,
-        pp,
-        pps,
-      );
-    },
+    lstmForward: (a) =>
+      call(
+        "lstmForward",
+        [a.batch, a.hidden],
+        [a.gates, a.cPrev, a.hPrev, a.c, a.h, a.y],
+        a.mask,
+        [],
+        () => jsKernels.lstmForward(a),
+      ),
+    lstmBackward: (a) =>
+      call(
+        "lstmBackward",
+        [a.batch, a.hidden],
+        [a.gates, a.cPrev, a.c],
+        a.mask,
+        [a.dh, a.dy, a.dc, a.dGates, a.dhPass],
+        () => jsKernels.lstmBackward(a),
+      ),
+    gruForward: (a) =>
+      call(
+        "gruForward",
+        [a.batch, a.hidden],
+        [a.xp, a.hp, a.gates, a.hPrev, a.h, a.y],
+        a.mask,
+        [],
+        () => jsKernels.gruForward(a),
+      ),
+    gruBackward: (a) =>
+      call(
+        "gruBackward",
+        [a.batch, a.hidden],
+        [a.gates, a.hp, a.hPrev],
+        a.mask,
+        [a.dh, a.dy, a.dxp, a.dhp, a.dhPass],
+        () => jsKernels.gruBackward(a),
+      ),
+    rnnForward: (a) =>
+      call("rnnForward", [a.batch, a.hidden, relu(a)], [a.pre, a.hPrev, a.h, a.y], a.mask, [], () =>
+        jsKernels.rnnForward(a),
+      ),
+    rnnBackward: (a) =>
+      call(
+        "rnnBackward",
+        [a.batch, a.hidden, relu(a)],
+        [a.act],
+        a.mask,
+        [a.dh, a.dy, a.dPre, a.dhPass],
+        () => jsKernels.rnnBackward(a),
+      ),
   };
 }

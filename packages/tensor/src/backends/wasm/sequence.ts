@@ -9,8 +9,10 @@
 import type { Kernels, View } from "../../backend.js";
 import { jsKernels } from "../js/backend.js";
 import { isDense } from "../js/strided.js";
+import type { SequenceShape } from "../sequence.js";
 import * as sequence from "../sequence.js";
 import type { WasmBackend } from "./backend.js";
+import type { WasmSequenceKernels } from "./kernels.js";
 
 type Sequence = Pick<
   Kernels,
@@ -22,14 +24,9 @@ type Sequence = Pick<
   | "rnnSequenceBackward"
 >;
 
-type Ptrs<N extends number, T extends number[] = []> = T["length"] extends N
-  ? T
-  : Ptrs<N, [...T, number]>;
-
 export function sequenceKernels(backend: WasmBackend): Sequence {
-  const w = backend.wasm;
   /** Byte addresses of dense float32 views in linear memory (0 for null), or null if any is not. */
-  const dense = (...views: (View | null)[]): number[] | null => {
+  const dense = (views: readonly (View | null)[]): number[] | null => {
     const out: number[] = [];
     for (const v of views) {
       const address = v === null ? 0 : backend.address(v);
@@ -40,217 +37,95 @@ export function sequenceKernels(backend: WasmBackend): Sequence {
   };
   // The per-step loops, for operands the sequence kernels cannot take (float64, odd layouts).
   const stepKernels = (): Kernels => ({ ...jsKernels, ...backend.kernels });
-  const flag = (on: boolean) => (on ? 1 : 0);
-  /** Scratch for the GEMMs of a block of rows of a recurrence with `gates`·H-wide products. */
-  const workFor = (batch: number, width: number) => w.sgemmWorkBytes(batch, width, width);
-  /** W_hh [G, H] as the forward steps read it: op(B) = W_hhᵀ [H, G]. */
-  const transposed = (b: number, G: number, H: number) => ({ transB: 1, n: G, k: H, b, ldb: H });
-  /** W_hh [G, H] as the backward steps read it: op(B) = W_hh. */
-  const plain = (b: number, G: number, H: number) => ({ transB: 0, n: H, k: G, b, ldb: H });
+
+  /**
+   * Runs kernel `name` over `buffers` (its pointer arguments in order, W_hh among them, which
+   * the kernel receives packed: W_hhᵀ for the forward steps, W_hh for the backward ones), or
+   * `loop` when a buffer cannot go to wasm. `gates` is the number of H-wide gate blocks.
+   */
+  const run = (
+    name: keyof WasmSequenceKernels,
+    a: SequenceShape,
+    gates: number,
+    buffers: readonly (View | null)[],
+    loop: () => void,
+    relu?: boolean,
+  ): void => {
+    const p = dense(buffers);
+    if (p === null) {
+      loop();
+      return;
+    }
+    const { steps: T, batch: B, hidden: H } = a;
+    if (T * B * H === 0) return;
+    const G = gates * H;
+    const at = buffers.indexOf(a.wHh);
+    const b = p[at] as number;
+    const weights = name.endsWith("Forward")
+      ? { transB: 1, n: G, k: H, b, ldb: H }
+      : { transB: 0, n: H, k: G, b, ldb: H };
+    const head = relu === undefined ? [T, B, H] : [T, B, H, relu ? 1 : 0];
+    const work = backend.wasm.sgemmWorkBytes(B, G, G);
+    backend.runRows(name, B, T * B * G * H, work, weights, (row0, rows, w, packed) => [
+      ...head,
+      a.reverse ? 1 : 0,
+      row0,
+      rows,
+      ...p.map((ptr, i) => (i === at ? packed : ptr)),
+      w,
+    ]);
+  };
+
   return {
-    lstmSequenceForward(a) {
-      const p = dense(a.gates, a.wHh, a.h0, a.c0, a.cells, a.states, a.y, a.mask);
-      if (p === null) return sequence.lstmSequenceForward(stepKernels(), a);
-      const { steps: T, batch: B, hidden: H } = a;
-      if (T * B * H === 0) return;
-      const [g, wHh, h0, c0, cells, states, y, mask] = p as number[] as Ptrs<8>;
-      backend.runRows(
+    lstmSequenceForward: (a) =>
+      run(
         "lstmSequenceForward",
-        B,
-        T * B * 4 * H * H,
-        workFor(B, 4 * H),
-        transposed(wHh, 4 * H, H),
-        (r0, rows, work, packed) => [
-          T,
-          B,
-          H,
-          flag(a.reverse),
-          r0,
-          rows,
-          g,
-          packed,
-          h0,
-          c0,
-          cells,
-          states,
-          y,
-          mask,
-          work,
-        ],
-      );
-    },
-    lstmSequenceBackward(a) {
-      const p = dense(a.gates, a.cells, a.c0, a.wHh, a.mask, a.dy, a.dh, a.dc, a.dGates, a.scratch);
-      if (p === null) return sequence.lstmSequenceBackward(stepKernels(), a);
-      const { steps: T, batch: B, hidden: H } = a;
-      if (T * B * H === 0) return;
-      const [g, cells, c0, wHh, mask, dy, dh, dc, dG, scratch] = p as number[] as Ptrs<10>;
-      backend.runRows(
+        a,
+        4,
+        [a.gates, a.wHh, a.h0, a.c0, a.cells, a.states, a.y, a.mask],
+        () => sequence.lstmSequenceForward(stepKernels(), a),
+      ),
+    lstmSequenceBackward: (a) =>
+      run(
         "lstmSequenceBackward",
-        B,
-        T * B * 4 * H * H,
-        workFor(B, 4 * H),
-        plain(wHh, 4 * H, H),
-        (r0, rows, work, packed) => [
-          T,
-          B,
-          H,
-          flag(a.reverse),
-          r0,
-          rows,
-          g,
-          cells,
-          c0,
-          packed,
-          mask,
-          dy,
-          dh,
-          dc,
-          dG,
-          scratch,
-          work,
-        ],
-      );
-    },
-    gruSequenceForward(a) {
-      const p = dense(a.xp, a.hp, a.gates, a.wHh, a.h0, a.states, a.y, a.mask);
-      if (p === null) return sequence.gruSequenceForward(stepKernels(), a);
-      const { steps: T, batch: B, hidden: H } = a;
-      if (T * B * H === 0) return;
-      const [xp, hp, g, wHh, h0, states, y, mask] = p as number[] as Ptrs<8>;
-      backend.runRows(
+        a,
+        4,
+        [a.gates, a.cells, a.c0, a.wHh, a.mask, a.dy, a.dh, a.dc, a.dGates, a.scratch],
+        () => sequence.lstmSequenceBackward(stepKernels(), a),
+      ),
+    gruSequenceForward: (a) =>
+      run(
         "gruSequenceForward",
-        B,
-        T * B * 3 * H * H,
-        workFor(B, 3 * H),
-        transposed(wHh, 3 * H, H),
-        (r0, rows, work, packed) => [
-          T,
-          B,
-          H,
-          flag(a.reverse),
-          r0,
-          rows,
-          xp,
-          hp,
-          g,
-          packed,
-          h0,
-          states,
-          y,
-          mask,
-          work,
-        ],
-      );
-    },
-    gruSequenceBackward(a) {
-      const p = dense(
-        a.gates,
-        a.hp,
-        a.states,
-        a.h0,
-        a.wHh,
-        a.mask,
-        a.dy,
-        a.dh,
-        a.dxp,
-        a.dhp,
-        a.scratch,
-      );
-      if (p === null) return sequence.gruSequenceBackward(stepKernels(), a);
-      const { steps: T, batch: B, hidden: H } = a;
-      if (T * B * H === 0) return;
-      const [g, hp, states, h0, wHh, mask, dy, dh, dxp, dhp, scratch] = p as number[] as Ptrs<11>;
-      backend.runRows(
+        a,
+        3,
+        [a.xp, a.hp, a.gates, a.wHh, a.h0, a.states, a.y, a.mask],
+        () => sequence.gruSequenceForward(stepKernels(), a),
+      ),
+    gruSequenceBackward: (a) =>
+      run(
         "gruSequenceBackward",
-        B,
-        T * B * 3 * H * H,
-        workFor(B, 3 * H),
-        plain(wHh, 3 * H, H),
-        (r0, rows, work, packed) => [
-          T,
-          B,
-          H,
-          flag(a.reverse),
-          r0,
-          rows,
-          g,
-          hp,
-          states,
-          h0,
-          packed,
-          mask,
-          dy,
-          dh,
-          dxp,
-          dhp,
-          scratch,
-          work,
-        ],
-      );
-    },
-    rnnSequenceForward(a) {
-      const p = dense(a.pre, a.wHh, a.h0, a.states, a.y, a.mask);
-      if (p === null) return sequence.rnnSequenceForward(stepKernels(), a);
-      const { steps: T, batch: B, hidden: H } = a;
-      if (T * B * H === 0) return;
-      const [pre, wHh, h0, states, y, mask] = p as number[] as Ptrs<6>;
-      const relu = flag(a.activation === "relu");
-      backend.runRows(
+        a,
+        3,
+        [a.gates, a.hp, a.states, a.h0, a.wHh, a.mask, a.dy, a.dh, a.dxp, a.dhp, a.scratch],
+        () => sequence.gruSequenceBackward(stepKernels(), a),
+      ),
+    rnnSequenceForward: (a) =>
+      run(
         "rnnSequenceForward",
-        B,
-        T * B * H * H,
-        workFor(B, H),
-        transposed(wHh, H, H),
-        (r0, rows, work, packed) => [
-          T,
-          B,
-          H,
-          relu,
-          flag(a.reverse),
-          r0,
-          rows,
-          pre,
-          packed,
-          h0,
-          states,
-          y,
-          mask,
-          work,
-        ],
-      );
-    },
-    rnnSequenceBackward(a) {
-      const p = dense(a.act, a.wHh, a.mask, a.dy, a.dh, a.dPre, a.scratch);
-      if (p === null) return sequence.rnnSequenceBackward(stepKernels(), a);
-      const { steps: T, batch: B, hidden: H } = a;
-      if (T * B * H === 0) return;
-      const [act, wHh, mask, dy, dh, dPre, scratch] = p as number[] as Ptrs<7>;
-      const relu = flag(a.activation === "relu");
-      backend.runRows(
+        a,
+        1,
+        [a.pre, a.wHh, a.h0, a.states, a.y, a.mask],
+        () => sequence.rnnSequenceForward(stepKernels(), a),
+        a.activation === "relu",
+      ),
+    rnnSequenceBackward: (a) =>
+      run(
         "rnnSequenceBackward",
-        B,
-        T * B * H * H,
-        workFor(B, H),
-        plain(wHh, H, H),
-        (r0, rows, work, packed) => [
-          T,
-          B,
-          H,
-          relu,
-          flag(a.reverse),
-          r0,
-          rows,
-          act,
-          packed,
-          mask,
-          dy,
-          dh,
-          dPre,
-          scratch,
-          work,
-        ],
-      );
-    },
+        a,
+        1,
+        [a.act, a.wHh, a.mask, a.dy, a.dh, a.dPre, a.scratch],
+        () => sequence.rnnSequenceBackward(stepKernels(), a),
+        a.activation === "relu",
+      ),
   };
 }
