@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from "commander";
 import { compareCommand } from "./command-compare.js";
 import { gradflowCommand } from "./command-gradflow.js";
 import { evalCommand, forecastCommand, generateCommand } from "./command-inspect.js";
+import { reportCommand } from "./command-report.js";
 import { resumeCommand, trainCommand } from "./command-train.js";
 import { formatError, TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
@@ -46,6 +47,29 @@ function configOptions(command: Command): Command {
     .option("--checkpoint-every <n>", "train.checkpointEvery");
 }
 
+/** Flags that only steer training: meaningless to eval, so refused rather than ignored. */
+const trainingOnly = {
+  steps: "--steps",
+  minutes: "--minutes",
+  lr: "--lr",
+  clip: "--clip",
+  seed: "--seed",
+  evalEvery: "--eval-every",
+  checkpointEvery: "--checkpoint-every",
+} as const;
+
+function refuseTrainingFlags(command: string, flags: Record<string, unknown>): void {
+  const given = Object.entries(trainingOnly)
+    .filter(([key]) => flags[key] !== undefined)
+    .map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw new TrainerError(
+      "USAGE",
+      `${command}: ${given.join(", ")} ${given.length === 1 ? "steers" : "steer"} training and would be ignored here; leave ${given.length === 1 ? "it" : "them"} out`,
+    );
+  }
+}
+
 const pluginOption = () =>
   new Option("--plugin <path or package>", "load a plugin first (repeatable)").argParser(collect);
 
@@ -80,8 +104,12 @@ export function buildProgram(
   configOptions(
     program
       .command("resume")
-      .description("continue a run from its newest checkpoint (flags extend it, e.g. --steps 4000)")
-      .argument("<run>", "run directory")
+      .description(
+        "continue a run from its newest checkpoint (flags extend it, e.g. --steps 4000; changes that cannot take effect are refused)",
+      )
+      .argument("<run>", "run directory, or a checkpoint file in one")
+      .option("--config <file>", "continue with this config (e.g. an edited config.json)")
+      .option("--allow-data-change", "continue even though the data differs from the run's")
       .addOption(pluginOption()),
   ).action(async (run: string, flags) => {
     setCode(await resumeCommand(run, flags, io, { commandName }));
@@ -97,8 +125,17 @@ export function buildProgram(
       .option("--json", "print the metrics as JSON")
       .addOption(pluginOption()),
   ).action(async (run: string, flags) => {
+    refuseTrainingFlags("eval", flags);
     setCode(await evalCommand(run, flags, io));
   });
+
+  program
+    .command("report")
+    .description("rebuild a run's report.html from its metrics (e.g. after it was killed)")
+    .argument("<run>", "run directory")
+    .action(async (run: string) => {
+      setCode(await reportCommand(run, io));
+    });
 
   program
     .command("generate")
