@@ -36,6 +36,20 @@ export type ChunkWriter = (fd: number, data: Uint8Array, offset: number, length:
 const writeChunk: ChunkWriter = (fd, data, offset, length) =>
   writeSync(fd, data, offset, length, null);
 
+let defaultWriter: ChunkWriter = writeChunk;
+
+/**
+ * Replace how every atomic write puts its chunks down (tests inject short
+ * writes where no small filesystem can be mounted); returns a function that
+ * restores the real one.
+ */
+export function injectChunkWriter(writer: ChunkWriter): () => void {
+  defaultWriter = writer;
+  return () => {
+    defaultWriter = writeChunk;
+  };
+}
+
 /** Megabytes, for messages: one decimal below 10 MB. */
 export function formatMegabytes(bytes: number): string {
   const mb = bytes / 1e6;
@@ -66,7 +80,7 @@ export function writeFailure(path: string, bytes: number, error: unknown): Train
 export function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  writer: ChunkWriter = writeChunk,
+  writer: ChunkWriter = defaultWriter,
 ): void {
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
   if (!(bytes instanceof Uint8Array)) {
