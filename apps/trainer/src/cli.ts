@@ -15,6 +15,7 @@ import { formatError, TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
 import { formatRegistry } from "./list.js";
 import { registryWith } from "./setup.js";
+import { untrainableDatasets } from "./trainable.js";
 
 export interface RunOptions {
   /** How the user calls this program, for hints ("recurrent", "node apps/trainer/dist/main.js"). */
@@ -180,7 +181,11 @@ export function buildProgram(
     .addOption(pluginOption())
     .action(async (flags: { kind?: string; plugin?: string[] }) => {
       const { registry } = await registryWith(flags.plugin ?? [], io.cwd);
-      const text = formatRegistry(registry);
+      const notes = new Map<string, string>();
+      for (const [name, reason] of await untrainableDatasets(registry)) {
+        notes.set(`dataset/${name}`, `not trainable by train: ${reason}`);
+      }
+      const text = formatRegistry(registry, notes);
       if (flags.kind === undefined) io.stdout.write(`${text}\n`);
       else {
         registry.list(flags.kind); // an unknown kind fails with the list of kinds

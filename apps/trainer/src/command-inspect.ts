@@ -12,6 +12,13 @@ import { readCsvColumn } from "@recurrent/data/node";
 import { Generator } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
 import { formatMetrics, rollOut } from "./evaluate.js";
+import {
+  checkPrefix,
+  maxGenerateCount,
+  maxGenerateLength,
+  seedFlag,
+  wholeFlag,
+} from "./generate-flags.js";
 import type { TrainerIo } from "./io.js";
 import { sampleText } from "./sample.js";
 import { Session } from "./session.js";
@@ -83,11 +90,17 @@ export async function generateCommand(
   flags: GenerateFlags,
   io: TrainerIo,
 ): Promise<number> {
-  const length = positive("length", flags.length, 200);
+  const length = wholeFlag("length", flags.length, 200, 1, maxGenerateLength);
   const temperature = positive("temperature", flags.temperature, 0.8, false);
   const topK = flags.topK === undefined ? null : positive("top-k", flags.topK, 1);
-  const count = positive("count", flags.count, 1);
-  const seed = flags.seed === undefined ? 0 : Number(flags.seed);
+  const count = wholeFlag("count", flags.count, 1, 1, maxGenerateCount);
+  const seed = seedFlag(flags.seed);
+  if (flags.greedy === true && flags.topK !== undefined) {
+    throw new TrainerError(
+      "USAGE",
+      "--greedy always takes the most likely token, so --top-k would be ignored; give one or the other",
+    );
+  }
   const { seed: _ignored, ...configFlags } = flags;
   const session = await openSession(target, configFlags, io);
   const task = session.task;
@@ -95,6 +108,12 @@ export async function generateCommand(
     throw new TrainerError(
       "USAGE",
       `generate: this run forecasts a series; use \`recurrent forecast ${target}\``,
+    );
+  }
+  const { unknown } = checkPrefix(task, flags.prefix ?? "");
+  if (unknown > 0) {
+    io.stderr.write(
+      `note: ${unknown} token(s) of --prefix are not in the model's vocabulary and read as <unk>\n`,
     );
   }
   const generator = new Generator(seed);

@@ -34,6 +34,7 @@ import {
 import type { Registry } from "@recurrent/registry";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
+import { checkTextEncoding } from "./text-encoding.js";
 import {
   chunks,
   enforcePolicy,
@@ -41,6 +42,7 @@ import {
   type TrainStream,
   tooShort,
 } from "./train-stream.js";
+import { requireTrainable } from "./trainable.js";
 
 export type SplitName = "train" | "validation" | "test";
 
@@ -96,7 +98,12 @@ export async function loadDataset(
 ): Promise<Dataset> {
   const { name, ...rest } = config.data.dataset;
   const options: Record<string, unknown> = { ...rest };
-  if (typeof options.path === "string") options.path = resolve(cwd, options.path);
+  if (typeof options.path === "string") {
+    options.path = resolve(cwd, options.path);
+    if (typeof options.encoding === "string") {
+      checkTextEncoding(options.path as string, options.encoding, "data.dataset.path");
+    }
+  }
   const created = await registry.create("dataset", name, options as never);
   return created as Dataset;
 }
@@ -125,6 +132,7 @@ export function fromDataset(
   registry: Registry,
   saved: SavedData,
 ): Task {
+  requireTrainable(dataset);
   const fractions = config.data.split;
   const what = `"${dataset.name}"`;
   const split = <T>(fn: () => T, unit: string): T => {
