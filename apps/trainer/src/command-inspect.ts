@@ -10,6 +10,7 @@
 import { resolve } from "node:path";
 import { readCsvColumn } from "@recurrent/data/node";
 import { Generator } from "@recurrent/tensor";
+import { dataChange, fingerprintData } from "./data-source.js";
 import { TrainerError } from "./errors.js";
 import { formatMetrics, rollOut } from "./evaluate.js";
 import {
@@ -32,11 +33,19 @@ export interface InspectFlags extends ConfigFlags {
 
 async function openSession(target: string, flags: InspectFlags, io: TrainerIo): Promise<Session> {
   const opened = await openRun(target, io, flags.plugin ?? [], flags, flags.config);
-  return Session.create(opened.config, opened.registry, {
+  const session = await Session.create(opened.config, opened.registry, {
     cwd: io.cwd,
     checkpoint: opened.checkpoint,
     plugins: opened.plugins,
   });
+  // The data file the run was trained on, by absolute path and hash: say so if it changed.
+  const change = dataChange(
+    session.dataSource ?? undefined,
+    fingerprintData(opened.config, io.cwd),
+  );
+  if (change !== null)
+    io.stderr.write(`warning: ${change}; the results are on the file as it is now\n`);
+  return session;
 }
 
 export async function evalCommand(

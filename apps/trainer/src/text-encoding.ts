@@ -14,17 +14,18 @@ import { TrainerError } from "./errors.js";
 /** How much of a file is looked at: enough to tell, cheap on a large corpus. */
 const sampleBytes = 1 << 20;
 
-function head(path: string): Uint8Array {
+/** The first bytes of a file, and whether they are all of it. */
+function head(path: string): { bytes: Uint8Array; whole: boolean } {
   let fd: number;
   try {
     fd = openSync(path, "r");
   } catch {
-    return new Uint8Array(0); // missing or unreadable: the dataset says so itself
+    return { bytes: new Uint8Array(0), whole: true }; // missing or unreadable: the dataset says so
   }
   try {
-    const buffer = new Uint8Array(sampleBytes);
-    const n = readSync(fd, buffer, 0, sampleBytes, 0);
-    return buffer.subarray(0, n);
+    const buffer = new Uint8Array(sampleBytes + 1);
+    const n = readSync(fd, buffer, 0, sampleBytes + 1, 0);
+    return { bytes: buffer.subarray(0, Math.min(n, sampleBytes)), whole: n <= sampleBytes };
   } finally {
     closeSync(fd);
   }
@@ -45,8 +46,11 @@ function utf16Without(bytes: Uint8Array): "utf16le" | "utf16be" | null {
   return null;
 }
 
-/** The first offset at which `bytes` stop being valid UTF-8 (a cut last character is fine), or -1. */
-export function invalidUtf8At(bytes: Uint8Array): number {
+/**
+ * The first offset at which `bytes` stop being valid UTF-8, or -1. A last
+ * character cut short is fine when `bytes` are only the start of a file.
+ */
+export function invalidUtf8At(bytes: Uint8Array, whole = true): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i] as number;
@@ -61,7 +65,7 @@ export function invalidUtf8At(bytes: Uint8Array): number {
               ? 4
               : 0;
     if (length === 0) return i;
-    if (i + length > bytes.length) return -1; // the sample ends inside a character
+    if (i + length > bytes.length) return whole ? i : -1; // a file cut inside a character, or the sample
     for (let k = 1; k < length; k++) {
       if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
     }
@@ -80,7 +84,7 @@ const hex = (b: number) => `0x${b.toString(16).padStart(2, "0")}`;
  * naming the file, what was expected, what it holds and the option to set.
  */
 export function checkTextEncoding(path: string, encoding: string, where: string): void {
-  const bytes = head(path);
+  const { bytes, whole } = head(path);
   if (bytes.length === 0) return; // the dataset reports an empty file itself
   const encodingPath = where.replace(/\.path$/, ".encoding");
   const setTo = (value: string) => `set ${encodingPath}: --set ${encodingPath}=${value}`;
@@ -129,7 +133,7 @@ export function checkTextEncoding(path: string, encoding: string, where: string)
     );
   }
   if (encoding === "utf8" || encoding === "ascii") {
-    const at = invalidUtf8At(bytes);
+    const at = invalidUtf8At(bytes, whole);
     if (at >= 0) {
       fail(
         `bytes that are not UTF-8 (${hex(bytes[at] as number)} at offset ${at})`,
