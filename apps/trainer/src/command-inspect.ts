@@ -8,6 +8,7 @@
  */
 
 import { resolve } from "node:path";
+import type { SequenceModel } from "@recurrent/cells";
 import { readCsvColumn } from "@recurrent/data/node";
 import { Generator } from "@recurrent/tensor";
 import { dataChange, fingerprintData } from "./data-source.js";
@@ -21,9 +22,11 @@ import {
   wholeFlag,
 } from "./generate-flags.js";
 import type { TrainerIo } from "./io.js";
+import { languageModelFromCheckpoint } from "./model-only.js";
 import { sampleText } from "./sample.js";
 import { Session } from "./session.js";
 import { type ConfigFlags, openRun } from "./setup.js";
+import type { Task } from "./task.js";
 
 export interface InspectFlags extends ConfigFlags {
   readonly plugin?: readonly string[];
@@ -65,6 +68,23 @@ export async function evalCommand(
   if (flags.json) io.stdout.write(`${JSON.stringify({ step: session.step, split, ...metrics })}\n`);
   else io.stdout.write(`step ${session.step} · ${split} ${formatMetrics(session.task, metrics)}\n`);
   return 0;
+}
+
+/**
+ * What generate needs: the model and the tokenizer, both in the checkpoint;
+ * the training text is not read (it may have moved or changed). Older
+ * checkpoints without the tokenizer's framing go through a full session.
+ */
+async function openLanguageModel(
+  target: string,
+  flags: InspectFlags,
+  io: TrainerIo,
+): Promise<{ model: SequenceModel; task: Task }> {
+  const opened = await openRun(target, io, flags.plugin ?? [], flags, flags.config);
+  const alone = languageModelFromCheckpoint(opened.config, opened.registry, opened.checkpoint);
+  if (alone !== null) return alone;
+  const session = await openSession(target, flags, io);
+  return { model: session.model, task: session.task };
 }
 
 export interface GenerateFlags extends InspectFlags {
@@ -111,8 +131,7 @@ export async function generateCommand(
     );
   }
   const { seed: _ignored, ...configFlags } = flags;
-  const session = await openSession(target, configFlags, io);
-  const task = session.task;
+  const { model, task } = await openLanguageModel(target, configFlags, io);
   if (task.kind !== "language-model") {
     throw new TrainerError(
       "USAGE",
@@ -127,7 +146,7 @@ export async function generateCommand(
   }
   const generator = new Generator(seed);
   for (let i = 0; i < count; i++) {
-    const text = sampleText(session.model, task, {
+    const text = sampleText(model, task, {
       prefix: flags.prefix ?? "",
       length,
       temperature,

@@ -129,6 +129,55 @@ describe("one process per run directory", () => {
   });
 });
 
+describe("a run killed before its first checkpoint", () => {
+  it("SIGKILL leaves config.json and no checkpoint; resume starts it again from step 0", async () => {
+    const child = spawnCli(cwd, "train", "long.json", "--out", "killed-early");
+    await waitForMetrics(join(cwd, "killed-early", "metrics.jsonl"), 3);
+    child.process.kill("SIGKILL");
+    expect(await child.exited).toBe(137);
+    expect(checkpointsOf("killed-early")).toEqual([]);
+    expect(existsSync(join(cwd, "killed-early", "run.lock"))).toBe(true); // its owner is dead
+    const resumed = await cli(cwd, "resume", "killed-early", "--steps", "5");
+    expect(resumed.err).toContain("removed the stale lock of process");
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain(
+      "stopped before its first checkpoint: starting it again from step 0",
+    );
+    const steps = linesOf(join(cwd, "killed-early", "metrics.jsonl"))
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.type === "train")
+      .map((r) => r.step);
+    expect(steps).toEqual([1, 2, 3, 4, 5]);
+  }, 90_000);
+});
+
+describe("the README's ways of calling the command", () => {
+  it("`pnpm --filter @recurrent/trainer dev -- <command>`: a leading -- is dropped", async () => {
+    const child = spawnCli(cwd, "--", "list", "--kind", "optimizer");
+    child.process.stdin.end();
+    expect(await child.exited).toBe(0);
+    expect(child.stderr()).toBe("");
+    expect(child.stdout()).toContain("adam — ");
+  }, 60_000);
+
+  it("`pnpm recurrent <command>` from a subdirectory of the repository: the root script runs the bin there", () => {
+    const repository = join(import.meta.dirname, "..", "..", "..");
+    const subdirectory = join(repository, "examples");
+    const result = spawnSync("pnpm", ["--silent", "recurrent", "list", "--kind", "schedule"], {
+      cwd: subdirectory,
+      encoding: "utf8",
+      env: childEnv(),
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^schedule — /);
+    const bin = JSON.parse(
+      readFileSync(join(repository, "apps", "trainer", "package.json"), "utf8"),
+    ).bin;
+    expect(bin).toEqual({ recurrent: "./dist/main.js" });
+  }, 180_000);
+});
+
 /** Mount a tmpfs of `size` at a fresh directory; null where mounting is not permitted. */
 function mountSmallDisk(size: string): string | null {
   const dir = mkdtempSync(join(tmpdir(), "recurrent-small-disk-"));

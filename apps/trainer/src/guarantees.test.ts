@@ -190,6 +190,21 @@ describe("the data a run was trained on is pinned", () => {
     expect(JSON.parse(there.out)).toEqual(JSON.parse(here.out));
   });
 
+  it("generate needs only the checkpoint (its tokenizer), not the training text", async () => {
+    writeFileSync(join(cwd, "gone.txt"), readFileSync(join(cwd, "tiny.txt")));
+    const made = await cli(cwd, "train", "--text", "gone.txt", ...shortRun(), "--out", "gone");
+    expect(made.code).toBe(0);
+    const args = ["generate", "gone", "--prefix", "the whale", "--length", "30", "--seed", "3"];
+    const before = await cli(cwd, ...args);
+    expect(before.code).toBe(0);
+    rmSync(join(cwd, "gone.txt"));
+    const after = await cli(cwd, ...args);
+    expect(after.err).toBe("");
+    expect(after.code).toBe(0);
+    expect(after.out).toBe(before.out);
+    expect((await cli(cwd, "eval", "gone")).err).toContain("no such file"); // eval does need the text
+  });
+
   it("resume refuses changed data unless --allow-data-change, and prints the data line", async () => {
     writeFileSync(join(cwd, "changing.txt"), readFileSync(join(cwd, "tiny.txt")));
     await cli(cwd, "train", "--text", "changing.txt", ...shortRun(), "--out", "changing");

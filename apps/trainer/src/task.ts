@@ -49,6 +49,8 @@ export type SplitName = "train" | "validation" | "test";
 /** What a checkpoint keeps of the data: the fitted tokenizer or scaler and the stream position. */
 export interface SavedData {
   readonly tokenizer?: TokenizerJSON;
+  /** How token ids were framed: one long text, or independent sequences (<bos> … <eos>). */
+  readonly framing?: "text" | "sequences";
   readonly scaler?: ScalerJSON | null;
   readonly position?: BatchPosition;
 }
@@ -298,7 +300,9 @@ function restoreScaler(
 /** What a checkpoint keeps of a task (the position is added by the session). */
 export function savedData(task: Task): SavedData {
   if (task.kind === "forecast") return { scaler: task.scaler?.toJSON() ?? null };
-  return task.tokenizer === null ? {} : { tokenizer: task.tokenizer.toJSON() };
+  if (task.tokenizer === null) return {};
+  const framing = task.source === "sequences" ? "sequences" : "text";
+  return { tokenizer: task.tokenizer.toJSON(), framing };
 }
 
 /** How many items each split holds, for the start-of-run summary. */
