@@ -67,7 +67,8 @@ describe("Checkpoint", () => {
       .toBytes();
     expect(() => Checkpoint.fromBytes(bytes)).not.toThrow();
     const flippedTensor = bytes.slice();
-    flippedTensor[flippedTensor.length - 17] ^= 0x40; // inside model.w (model.b is the last 4 bytes)
+    flippedTensor[flippedTensor.length - 17] =
+      (flippedTensor[flippedTensor.length - 17] as number) ^ 0x40; // inside model.w (model.b is the last 4 bytes)
     expect(() => Checkpoint.fromBytes(flippedTensor)).toThrow(
       /tensor "model\.w" fails its checksum .*the file is damaged/,
     );
@@ -75,7 +76,7 @@ describe("Checkpoint", () => {
     const at = text.indexOf('{\\"step\\":12}');
     expect(at).toBeGreaterThan(0);
     const flippedJson = bytes.slice();
-    flippedJson[at + 10] = "3".charCodeAt(0); // step 12 → 13: still valid JSON
+    flippedJson[at + 11] = "3".charCodeAt(0); // step 12 → 13: still valid JSON
     expect(() => Checkpoint.fromBytes(flippedJson)).toThrow(
       /the JSON of section "trainer" fails its checksum/,
     );
