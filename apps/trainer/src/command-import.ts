@@ -8,9 +8,10 @@
  * the form an export writes), so a resumed run continues its trajectory.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { loadSafetensors, NnError, StateDictError } from "@recurrent/nn";
 import { OptimError } from "@recurrent/optim";
+import type { BatchPosition } from "@recurrent/data";
 import type { Tensor } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
@@ -44,6 +45,29 @@ function withoutWrapperPrefix(tensors: Record<string, Tensor>): Record<string, T
   return Object.fromEntries(
     Object.entries(tensors).map(([k, v]) => [k.slice("module.".length), v]),
   );
+}
+
+/** What an export folder's config.json says of where training stands (train.py keeps it current). */
+interface ExportProgress {
+  readonly step: number;
+  readonly position: BatchPosition | null;
+  readonly stateParts: readonly string[];
+}
+
+function exportProgress(weightsPath: string): ExportProgress | null {
+  const path = join(dirname(weightsPath), "config.json");
+  if (!existsSync(path)) return null;
+  try {
+    const config = JSON.parse(readFileSync(path, "utf8"));
+    if (config?.format !== "recurrent-pytorch-export@1") return null;
+    return {
+      step: Number(config.train?.step ?? 0),
+      position: config.data?.position ?? null,
+      stateParts: config.model?.stateParts ?? [],
+    };
+  } catch {
+    return null;
+  }
 }
 
 export async function importCommand(
@@ -104,6 +128,28 @@ export async function importCommand(
       throw error;
     }
   }
+  // Beside weights from an export folder: take up its step, data position and carried state,
+  // so `recurrent resume` goes on where train.py stopped.
+  const progress = optimizerBytes === undefined ? null : exportProgress(weightsPath);
+  if (progress !== null) {
+    session.step = progress.step;
+    if (progress.position !== null) session.task.train.seek(progress.position);
+    const dataPath = join(dirname(weightsPath), "data.safetensors");
+    if (existsSync(dataPath)) {
+      const data = readSafetensors(dataPath, dataPath);
+      const carried = Object.fromEntries(
+        progress.stateParts
+          .filter((part) => data[`state.${part}`] !== undefined)
+          .map((part) => [part, data[`state.${part}`] as Tensor]),
+      );
+      if (
+        Object.keys(carried).length === progress.stateParts.length &&
+        progress.stateParts.length > 0
+      ) {
+        session.carried = carried;
+      }
+    }
+  }
   const dir = RunDir.create(outPath);
   dir.writeJson(files.config, { config, plugins });
   const checkpoint = dir.writeCheckpoint(
@@ -114,7 +160,7 @@ export async function importCommand(
   const shown = displayPath(io.cwd, dir.path);
   io.stdout.write(
     `imported ${Object.keys(weights).length} tensors from ${basename(weightsPath)}${optimizerBytes === undefined ? "" : " and the optimizer state"} into ${shown}\n` +
-      `  checkpoint  ${displayPath(io.cwd, checkpoint)}\n` +
+      `  checkpoint  ${displayPath(io.cwd, checkpoint)}${progress === null ? "" : ` (step ${progress.step}, data position and state from the export's config.json)`}\n` +
       `  next        recurrent generate ${shown} · recurrent eval ${shown} · recurrent resume ${shown}\n`,
   );
   return 0;

@@ -15,7 +15,14 @@
  *   not fit lists every mismatched key.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -220,6 +227,49 @@ describe("recurrent export on a tiny character LSTM", () => {
     },
     120_000,
   );
+
+  it.skipIf(!hasTorch)(
+    `round trip: train.py takes 3 steps, import brings the run home, resume goes on as if it never left${hasTorch ? "" : " (skipped)"}`,
+    async () => {
+      const exported = await cli(cwd, "export", "run", "--format", "pytorch", "--out", "trip");
+      expect(exported.code, exported.err).toBe(0);
+      const trained = await runProcess("/usr/bin/python3", [
+        join(cwd, "trip", "train.py"),
+        "--steps",
+        "3",
+      ]);
+      expect(trained.status, trained.stderr).toBe(0);
+      expect(trained.stdout).toContain(
+        "saved model.safetensors and optimizer.safetensors at step 11",
+      );
+      const home = await cli(
+        cwd,
+        "import",
+        "trip/model.safetensors",
+        "--config",
+        "trip/recurrent.json",
+        "--optimizer",
+        "trip/optimizer.safetensors",
+        "--out",
+        "home",
+      );
+      expect(home.out).toContain("step 11, data position and state from the export's config.json");
+      // The trainer alone, from the same checkpoint, to step 13; and the run that went to PyTorch and back.
+      cpSync(join(cwd, "run"), join(cwd, "stayed"), { recursive: true });
+      for (const run of ["stayed", "home"]) {
+        const resumed = await cli(cwd, "resume", run, "--steps", "13");
+        expect(resumed.code, resumed.err).toBe(0);
+      }
+      const stayed = await openSession(cwd, "stayed");
+      const returned = await openSession(cwd, "home");
+      expect(returned.step).toBe(13);
+      for (const [name, p] of stayed.parameters) {
+        const other = returned.parameters.find(([n]) => n === name)?.[1] as Tensor;
+        expect(maxDifference(other.data(), p.data()), name).toBeLessThanOrEqual(1e-4);
+      }
+    },
+    120_000,
+  );
 });
 
 describe("recurrent import of weights torch trained", () => {
@@ -300,7 +350,9 @@ describe("recurrent import of weights torch trained", () => {
     expect(wrong.err).toContain(
       "start.safetensors does not match the model this config builds (lstm, 2 layer(s)); is it the right --config?",
     );
-    expect(wrong.err).toContain('size mismatch for "recurrent.weight_hh_l0": expected [28,7], got [24,6]');
+    expect(wrong.err).toContain(
+      'size mismatch for "recurrent.weight_hh_l0": expected [28,7], got [24,6]',
+    );
     expect(wrong.err).toContain('size mismatch for "head.weight": expected [18,7], got [18,6]');
     expect(existsSync(join(cwd, "wrong"))).toBe(false);
   });
