@@ -87,6 +87,11 @@ def main():
     network = DistributedDataParallel(model) if distributed else model
     data, _ = read_safetensors(os.path.join(args.folder, "data.safetensors"))
     plan = config["data"]
+    if plan is None:
+        raise SystemExit(
+            "train.py: this run's data pipeline (independent sequences, a series, or random batching) "
+            "is not exported yet; the weights, model.py and the optimizer state are, for your own loop"
+        )
     if plan["batchSize"] % world != 0:
         raise SystemExit(f"train.py: batchSize {plan['batchSize']} must divide by the {world} processes")
     rows = slice(rank * plan["batchSize"] // world, (rank + 1) * plan["batchSize"] // world)
