@@ -120,7 +120,16 @@ export async function exportCommand(
       },
     });
   } catch (error) {
-    if (error instanceof OnnxExportError) throw new TrainerError("UNSUPPORTED", error.message);
+    if (error instanceof OnnxExportError) {
+      const hint =
+        error.code === "OPTIONS"
+          ? " (on the command line: --batch 1 --time 64, or --step --batch 1)"
+          : "";
+      throw new TrainerError(
+        error.code === "OPTIONS" ? "USAGE" : "UNSUPPORTED",
+        `${error.message}${hint}`,
+      );
+    }
     throw error;
   }
   const out =

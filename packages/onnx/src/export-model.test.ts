@@ -7,16 +7,32 @@
  * time against the whole sequence.
  */
 import {
+  ar,
   type Cell,
   type CellState,
   createCell,
+  defineCell,
   gru,
+  latentAr,
   lstm,
+  markov,
   rnn,
   type SequenceInput,
   SequenceModel,
 } from "@recurrent/cells";
-import { Generator, type Tensor, tensor } from "@recurrent/tensor";
+import { z } from "@recurrent/registry";
+import {
+  add,
+  Generator,
+  matMul,
+  mul,
+  reshape,
+  sigmoid,
+  split,
+  type Tensor,
+  tanh,
+  tensor,
+} from "@recurrent/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { OnnxExportError } from "./errors.js";
@@ -225,21 +241,146 @@ describe("exportOnnx runs in ONNX Runtime as our forward pass does", () => {
   });
 });
 
-describe("exportOnnx refuses what ONNX's operators cannot hold", () => {
-  it("names the cell and the way out for a ladder or plugin cell", async () => {
-    const { markov } = await import("@recurrent/cells");
+/** A plugin's cell, written as a plugin author would (a peephole LSTM). */
+const peephole = defineCell({
+  name: "test/peephole-lstm",
+  description: "LSTM whose gates also read the cell state",
+  schema: z.object({ hidden: z.number().int().positive().default(4) }),
+  params: ({ input, hidden }) => ({
+    wx: [4 * hidden, input],
+    wh: [4 * hidden, hidden],
+    peep: [3, hidden],
+    b: [4 * hidden],
+  }),
+  state: ({ batch, hidden }) => ({ h: [batch, hidden], c: [batch, hidden] }),
+  outputSize: ({ hidden }) => hidden,
+  step(x, { h, c }, p) {
+    const gates = add(
+      add(
+        matMul(x, p.wx as Tensor, { transposeB: true }),
+        matMul(h as Tensor, p.wh as Tensor, { transposeB: true }),
+      ),
+      p.b as Tensor,
+    );
+    const [i, f, g, o] = split(gates, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    const [pi, pf, po] = split(p.peep as Tensor, 3, 0).map((t) =>
+      reshape(t, [t.shape[1] as number]),
+    ) as [Tensor, Tensor, Tensor];
+    const cNext = add(
+      mul(sigmoid(add(f, mul(pf, c as Tensor))), c as Tensor),
+      mul(sigmoid(add(i, mul(pi, c as Tensor))), tanh(g)),
+    );
+    const hNext = mul(sigmoid(add(o, mul(po, cNext))), tanh(cNext));
+    return { output: hNext, state: { h: hNext, c: cNext } };
+  },
+});
+
+const traced: {
+  name: string;
+  cell: () => Cell;
+  input: SequenceInput;
+  layers: number;
+  bidirectional: boolean;
+}[] = [
+  {
+    name: "markov",
+    cell: () => createCell(markov, {}),
+    input: { kind: "one-hot", vocab: 7 },
+    layers: 1,
+    bidirectional: false,
+  },
+  {
+    name: "ar (tanh)",
+    cell: () => createCell(ar, { tau: 3, hidden: 4, activation: "tanh" }),
+    input: { kind: "features", size: 3 },
+    layers: 1,
+    bidirectional: false,
+  },
+  {
+    name: "latent-ar, 2 layers, bidirectional",
+    cell: () => createCell(latentAr, { hidden: 4 }),
+    input: { kind: "embedding", vocab: 7, size: 4 },
+    layers: 2,
+    bidirectional: true,
+  },
+  {
+    name: "a plugin's peephole LSTM, 2 layers",
+    cell: () => createCell(peephole, { hidden: 4 }),
+    input: { kind: "embedding", vocab: 7, size: 4 },
+    layers: 2,
+    bidirectional: false,
+  },
+];
+
+describe("cells without an ONNX operator export as the unrolled graph of their step", () => {
+  it.each(traced)("$name: ONNX Runtime gives our outputs and final state", async (c) => {
+    const model = new SequenceModel(c.cell(), {
+      input: c.input,
+      outputSize: vocab,
+      numLayers: c.layers,
+      bidirectional: c.bidirectional,
+      seed: 9,
+    });
+    model.eval();
+    const rng = new Generator(19);
+    const x = inputOf(model, rng);
+    const state = randomState(model, rng);
+    const ours = model.forward(x, { state });
+    const session = await ort.InferenceSession.create(exportOnnx(model, { batch, time }));
+    const feeds: Record<string, ort.Tensor> = { [onnxNames.input]: ortInput(x) };
+    for (const [part, value] of Object.entries(state))
+      feeds[onnxNames.initial(part)] = ortFloat(value);
+    const result = await session.run(feeds);
+    expectClose(result[onnxNames.output]?.data as Float32Array, ours.output, "output");
+    for (const [part, value] of Object.entries(ours.state)) {
+      expectClose(result[onnxNames.final(part)]?.data as Float32Array, value, `final ${part}`);
+    }
+  });
+
+  it("the plugin cell's step model, token by token, equals the whole sequence", async () => {
+    const model = new SequenceModel(createCell(peephole, { hidden: 4 }), {
+      input: { kind: "embedding", vocab: 7, size: 4 },
+      outputSize: vocab,
+      seed: 4,
+    });
+    model.eval();
+    const x = inputOf(model, new Generator(23));
+    const ours = model.forward(x);
+    const session = await ort.InferenceSession.create(exportOnnx(model, { step: true, batch }));
+    let feeds: Record<string, ort.Tensor> = {};
+    for (const [part, zero] of Object.entries(model.initialState(batch)))
+      feeds[onnxNames.initial(part)] = ortFloat(zero);
+    const outputs = new Float32Array(time * batch * vocab);
+    for (let t = 0; t < time; t++) {
+      const ids = tensor(x.data().slice(t * batch, (t + 1) * batch), {
+        shape: [batch],
+        dtype: "int32",
+      });
+      const result = await session.run({ ...feeds, [onnxNames.input]: ortInput(ids) });
+      outputs.set(result[onnxNames.output]?.data as Float32Array, t * batch * vocab);
+      feeds = { h0: result.hn as ort.Tensor, c0: result.cn as ort.Tensor };
+    }
+    expectClose(outputs, ours.output, "outputs over the steps");
+  });
+
+  it("asks for a fixed batch and time, naming why", () => {
     const model = new SequenceModel(createCell(markov, {}), {
       input: { kind: "one-hot", vocab: 4 },
       outputSize: 4,
     });
-    expect(() => exportOnnx(model)).toThrow(OnnxExportError);
     expect(() => exportOnnx(model)).toThrow(
-      /cell "markov" has no ONNX operator; rnn, lstm and gru export/,
+      'exportOnnx: cell "markov" has no ONNX operator, so it exports as the unrolled graph of its step, traced with concrete shapes: pass a fixed batch (e.g. { batch: 1 }), got "dynamic"',
+    );
+    expect(() => exportOnnx(model, { batch: 2 })).toThrow(
+      /pass a fixed time \(e\.g\. \{ time: 64 \}\) or export one step/,
     );
   });
+});
 
+describe("exportOnnx refuses what ONNX's operators cannot hold", () => {
   it("refuses a bidirectional step model and a bad batch", () => {
     const model = build(cases[1] as (typeof cases)[number]);
+    expect(() => exportOnnx(model, { step: true })).toThrow(OnnxExportError);
     expect(() => exportOnnx(model, { step: true })).toThrow(
       /bidirectional model cannot run one step at a time/,
     );

@@ -24,6 +24,7 @@ import type { Tensor } from "@recurrent/tensor";
 import { OnnxExportError } from "./errors.js";
 import { type GateCell, onnxGateOrder, toOnnxOrder } from "./gate-order.js";
 import { GraphBuilder } from "./graph-builder.js";
+import { unrolledLayers } from "./unrolled-layers.js";
 import { type Dim, encodeModel } from "./proto.js";
 
 /** ONNX IR version and opset written (what onnx-proto's onnx.proto v1.10 describes). */
@@ -67,8 +68,8 @@ function fail(message: string): never {
   throw new OnnxExportError("UNSUPPORTED", `exportOnnx: ${message}`);
 }
 
-/** What ONNX operator runs this cell, or a clear refusal. */
-function layerSpec(model: SequenceModel): LayerSpec {
+/** What ONNX operator runs this cell; null for a cell exported as the unrolled graph of its step. */
+function layerSpec(model: SequenceModel): LayerSpec | null {
   const { definition, config } = model.recurrent.cell;
   const name = definition.name;
   if (typeof config.projSize === "number" && config.projSize > 0) {
@@ -95,9 +96,7 @@ function layerSpec(model: SequenceModel): LayerSpec {
       attributes: { activations: Array(model.recurrent.directions).fill(activation) },
     };
   }
-  fail(
-    `cell "${name}" has no ONNX operator; rnn, lstm and gru export as ONNX's RNN, LSTM and GRU. A plugin or ladder cell (markov, ar, latent-ar) cannot be exported to ONNX yet: train the model with rnn, lstm or gru to serve it with ONNX Runtime`,
-  );
+  return null;
 }
 
 function dimOf(value: number | "dynamic" | undefined, name: string, axis: string): Dim {
@@ -137,6 +136,28 @@ export function exportOnnx(model: SequenceModel, options: OnnxExportOptions = {}
     );
   }
   const batch = dimOf(options.batch, "batch", "batch");
+  if (spec === null) {
+    const name = recurrent.cell.definition.name;
+    const why = `cell "${name}" has no ONNX operator, so it exports as the unrolled graph of its step, traced with concrete shapes`;
+    if (typeof options.batch !== "number") {
+      throw new OnnxExportError(
+        "OPTIONS",
+        `exportOnnx: ${why}: pass a fixed batch (e.g. { batch: 1 }), got ${JSON.stringify(options.batch ?? "dynamic")}`,
+      );
+    }
+    if (!step && typeof options.time !== "number") {
+      throw new OnnxExportError(
+        "OPTIONS",
+        `exportOnnx: ${why}: pass a fixed time (e.g. { time: 64 }) or export one step, got ${JSON.stringify(options.time ?? "dynamic")}`,
+      );
+    }
+    if (options.sequenceLens === true) {
+      throw new OnnxExportError(
+        "OPTIONS",
+        `exportOnnx: ${why}: sequence_lens is for rnn, lstm and gru only`,
+      );
+    }
+  }
   const time = step ? 1 : dimOf(options.time, "time", "time");
   const weights = model.stateDict();
   const g = new GraphBuilder();
@@ -150,8 +171,17 @@ export function exportOnnx(model: SequenceModel, options: OnnxExportOptions = {}
   const inputDims: Dim[] = step ? [batch] : [time, batch];
   if (!tokenInput) inputDims.push(input.size);
   let x = g.input(onnxNames.input, tokenInput ? "int64" : "float", inputDims);
-  const stateDims: Dim[] = [layers * directions, batch, hidden];
-  const initial = spec.parts.map((part) => g.input(onnxNames.initial(part), "float", stateDims));
+  const cellState = recurrent.cell.definition.state({
+    ...recurrent.cell.config,
+    input: recurrent.inputSize,
+    batch: 1,
+  }) as Record<string, number[]>;
+  const parts = spec?.parts ?? Object.keys(cellState);
+  const stateDims = (part: string): Dim[] =>
+    spec === null
+      ? [layers * directions, batch, ...(cellState[part] as number[]).slice(1)]
+      : [layers * directions, batch, hidden];
+  const initial = parts.map((part) => g.input(onnxNames.initial(part), "float", stateDims(part)));
   const lens =
     options.sequenceLens === true && !step ? g.input(onnxNames.sequenceLens, "int32", [batch]) : "";
   if (step) {
@@ -169,8 +199,15 @@ export function exportOnnx(model: SequenceModel, options: OnnxExportOptions = {}
   }
 
   // Recurrent layers.
-  const finals: string[][] = spec.parts.map(() => []);
-  for (let layer = 0; layer < layers; layer++) {
+  const finals: string[][] = parts.map(() => []);
+  if (spec === null) {
+    x = unrolledLayers(g, model, weights, x, initial, {
+      batch: batch as number,
+      time: time as number,
+      finals,
+    });
+  }
+  for (let layer = 0; spec !== null && layer < layers; layer++) {
     const slices = initial.map((name) =>
       layers === 1
         ? name
@@ -182,7 +219,7 @@ export function exportOnnx(model: SequenceModel, options: OnnxExportOptions = {}
           ])[0] as string),
     );
     const { w, r, b } = layerWeights(g, weights, spec.gates, layer, directions);
-    const finalNames = spec.parts.map((part) =>
+    const finalNames = parts.map((part) =>
       layers === 1 ? onnxNames.final(part) : g.fresh(`${part}_l${layer}`),
     );
     const inputs = [x, w, r, b, lens, ...slices];
@@ -207,8 +244,8 @@ export function exportOnnx(model: SequenceModel, options: OnnxExportOptions = {}
       x = g.one("Reshape", [swapped, g.constant("shape", "int64", [3], [0, 0, -1])]);
     }
   }
-  if (layers > 1) {
-    spec.parts.forEach((part, i) => {
+  if (layers > 1 || spec === null) {
+    parts.forEach((part, i) => {
       g.node("Concat", finals[i] as string[], { axis: 0 }, [onnxNames.final(part)]);
     });
   }
@@ -235,7 +272,7 @@ export function exportOnnx(model: SequenceModel, options: OnnxExportOptions = {}
     ]);
   }
   g.output(onnxNames.output, "float", step ? [batch, outputs] : [time, batch, outputs]);
-  for (const part of spec.parts) g.output(onnxNames.final(part), "float", stateDims);
+  for (const part of parts) g.output(onnxNames.final(part), "float", stateDims(part));
 
   return encodeModel({
     irVersion: onnxIrVersion,
