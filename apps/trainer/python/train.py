@@ -13,8 +13,9 @@ same optimizer continuing from its saved state. Under torchrun each process
 takes its share of the rows (batchSize must divide by the number of
 processes); DDP averages the gradients, so two processes take the same steps
 as one. The gloo backend serves CPUs, nccl GPUs. At the end, rank 0 writes
-model.safetensors and optimizer.safetensors back into this folder, which
-`recurrent import model.safetensors --config config.json` brings home.
+model.safetensors, optimizer.safetensors, the data position and the carried
+state back into this folder, which `recurrent import model.safetensors
+--config recurrent.json --optimizer optimizer.safetensors` brings home.
 """
 import argparse
 import json
