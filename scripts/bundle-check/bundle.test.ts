@@ -220,6 +220,19 @@ describe("threads in a bundled page (Web Workers over a shared memory)", () => {
     expectBitIdentical(run);
   });
 
+  it("served by the Vite dev server with COOP/COEP: bit-identical", async () => {
+    const page = join(project.dir, "threads");
+    const dev = await startViteDevServer(project.dir, page, [
+      "--config",
+      "dev-isolation.config.js",
+    ]);
+    try {
+      expectBitIdentical(await openPage<ThreadsResult>(browser, dev.url));
+    } finally {
+      await dev.close();
+    }
+  });
+
   it("served without COOP/COEP: enableThreads names the two headers the page needs", async () => {
     const run = await openPage<ThreadsResult>(browser, await serve(viteBuild("threads")));
     expect(run.errors).toEqual([]);
