@@ -27,6 +27,7 @@ import {
 } from "@recurrent/tensor";
 import type { Cell, CellContext, CellState, ParamSpec } from "./cell.js";
 import { runDerived } from "./compile/derived.js";
+import { planFor } from "./compile/plan.js";
 import { CellError } from "./errors.js";
 import { recurrentDefault } from "./init.js";
 import { runSteps } from "./runner.js";
@@ -45,7 +46,8 @@ export interface RecurrentOptions {
   /**
    * Use a fused path (default true): the cell's own `fused` where it has one,
    * else the path derived from its step (see compile/). "derived" skips the
-   * cell's own; false runs the step path.
+   * cell's own and throws where the derived path cannot serve; false runs the
+   * step path.
    */
   readonly fused?: boolean | "derived";
   readonly dtype?: "float32" | "float64";
@@ -314,6 +316,14 @@ export class Recurrent extends Module {
         reverse,
       });
       if (derived !== null) return derived;
+      if (this.fused === "derived") {
+        const config = { ...this.cell.config, input } as Record<string, unknown> & CellContext;
+        const status = planFor(definition, config);
+        throw new CellError(
+          "CONFIG",
+          `${definition.name}: fused: "derived" was asked for, but the derived path cannot serve this cell: ${"reason" in status ? status.reason : "unknown"}`,
+        );
+      }
     }
     const onStep = options.onStep;
     return runSteps(this.cell, params, oneHotted(), state, {

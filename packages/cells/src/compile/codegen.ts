@@ -18,24 +18,30 @@
 import type { Lowered, Scalar, Store } from "./lower.js";
 
 export type ForwardKernel = (
+  S: ArrayLike<number>,
+  SO: number,
+  SD: number,
   A: ArrayLike<number>[],
-  O: Float64Array,
+  O: Int32Array,
   D: Int32Array,
   V: ArrayLike<number>[],
-  VO: Float64Array,
+  VO: Int32Array,
   B: number,
   M: ArrayLike<number> | null,
   MO: number,
 ) => void;
 
 export type BackwardKernel = (
+  S: ArrayLike<number>,
+  SO: number,
+  SD: number,
   A: ArrayLike<number>[],
-  O: Float64Array,
+  O: Int32Array,
   D: Int32Array,
   V: ArrayLike<number>[],
-  VO: Float64Array,
+  VO: Int32Array,
   GA: ArrayLike<number>[],
-  GO: Float64Array,
+  GO: Int32Array,
   GD: Int32Array,
   GV: Float64Array[],
   B: number,
@@ -47,7 +53,24 @@ export interface SegmentSource {
   readonly level: number;
   readonly forward: string;
   readonly backward: string;
+  /** Row width of the buffer of saved activations (0: none). */
+  readonly savedWidth: number;
 }
+
+/** Ops whose derivative needs only their output: the forward saves it, the backward reads it back. */
+const savedOps = new Set(["sigmoid", "tanh", "exp", "sqrt", "rsqrt", "reciprocal"]);
+/** Ops whose derivative reads their arguments' values. */
+const readsArgs = new Set([
+  "mul",
+  "div",
+  "relu",
+  "log",
+  "square",
+  "abs",
+  "maximum",
+  "minimum",
+  "clip",
+]);
 
 /** The forward value of scalar `i` given its arguments' names. */
 function forwardOf(s: Scalar, a: readonly string[]): string {
@@ -219,12 +242,56 @@ export function segmentSource(lowered: Lowered, level: number): SegmentSource | 
   for (const k of slots) head.push(`const a${k} = A[${k}], o${k} = O[${k}], d${k} = D[${k}];`);
   for (const v of vecs) head.push(`const v${v} = V[${v}], w${v} = VO[${v}];`);
   const rows = slots.map((k) => `const r${k} = o${k} + b * d${k};`);
+  // Transcendental results are saved per step (column `savedCol`), so the backward never recomputes them.
+  const savedCol = new Map<number, number>();
+  for (const i of order) {
+    const s = lowered.scalars[i] as Scalar;
+    if (s.t === "op" && savedOps.has(s.op)) savedCol.set(i, savedCol.size * L);
+  }
+  const loadOf = (i: number, s: Scalar): string | null => {
+    if (s.t === "load") return `const s${i} = a${s.slot}[${index(s, `r${s.slot}`)}];`;
+    if (s.t === "vec") return `const s${i} = v${s.vec}[${index(s, `w${s.vec}`)}];`;
+    return null;
+  };
   const compute: string[] = [];
   for (const i of order) {
     const s = lowered.scalars[i] as Scalar;
-    if (s.t === "load") compute.push(`const s${i} = a${s.slot}[${index(s, `r${s.slot}`)}];`);
-    else if (s.t === "vec") compute.push(`const s${i} = v${s.vec}[${index(s, `w${s.vec}`)}];`);
-    else if (s.t === "op") compute.push(`const s${i} = ${forwardOf(s, s.args.map(name))};`);
+    const load = loadOf(i, s);
+    if (load !== null) compute.push(load);
+    else if (s.t === "op") {
+      compute.push(`const s${i} = ${forwardOf(s, s.args.map(name))};`);
+      const col = savedCol.get(i);
+      if (col !== undefined) compute.push(`S[sr + ${col} + j] = s${i};`);
+    }
+  }
+  // The backward recomputes only the values its rules read (saved ones are loaded).
+  const wanted = new Set<number>();
+  const want = (i: number) => {
+    if (wanted.has(i)) return;
+    wanted.add(i);
+    const s = lowered.scalars[i] as Scalar;
+    if (s.t === "op" && !savedCol.has(i)) for (const a of s.args) want(a);
+  };
+  for (const i of order) {
+    const s = lowered.scalars[i] as Scalar;
+    if (s.t !== "op") continue;
+    if (savedCol.has(i)) want(i);
+    if (readsArgs.has(s.op)) for (const a of s.args) want(a);
+  }
+  const recompute: string[] = [];
+  for (const i of order) {
+    if (!wanted.has(i)) continue;
+    const s = lowered.scalars[i] as Scalar;
+    const load = loadOf(i, s);
+    if (load !== null) recompute.push(load);
+    else if (s.t === "op") {
+      const col = savedCol.get(i);
+      recompute.push(
+        col !== undefined
+          ? `const s${i} = S[sr + ${col} + j];`
+          : `const s${i} = ${forwardOf(s, s.args.map(name))};`,
+      );
+    }
   }
   const storeLines = stores.map(
     (st) => `a${st.slot}[r${st.slot} + ${st.col} + j] = ${name(st.expr)};`,
@@ -241,6 +308,7 @@ export function segmentSource(lowered: Lowered, level: number): SegmentSource | 
     ...head,
     "for (let b = 0; b < B; b++) {",
     ...rows,
+    "const sr = SO + b * SD;",
     "if (M === null || M[MO + b] !== 0) {",
     `for (let j = 0; j < ${L}; j++) {`,
     ...compute,
@@ -293,9 +361,10 @@ export function segmentSource(lowered: Lowered, level: number): SegmentSource | 
     "for (let b = 0; b < B; b++) {",
     ...rows,
     ...gradRows,
+    "const sr = SO + b * SD;",
     "if (M === null || M[MO + b] !== 0) {",
     `for (let j = 0; j < ${L}; j++) {`,
-    ...compute,
+    ...recompute,
     ...adjoint,
     ...seed,
     ...sweep,
@@ -307,11 +376,12 @@ export function segmentSource(lowered: Lowered, level: number): SegmentSource | 
     "}",
     "}",
   ].join("\n");
-  return { level, forward, backward };
+  return { level, forward, backward, savedWidth: savedCol.size * L };
 }
 
 export interface CompiledSegment {
   readonly level: number;
+  readonly savedWidth: number;
   readonly forward: ForwardKernel;
   readonly backward: BackwardKernel;
 }
@@ -325,8 +395,25 @@ export function compileSegments(sources: readonly SegmentSource[]): CompiledSegm
   try {
     return sources.map((s) => ({
       level: s.level,
-      forward: new Function("A", "O", "D", "V", "VO", "B", "M", "MO", s.forward) as ForwardKernel,
+      savedWidth: s.savedWidth,
+      forward: new Function(
+        "S",
+        "SO",
+        "SD",
+        "A",
+        "O",
+        "D",
+        "V",
+        "VO",
+        "B",
+        "M",
+        "MO",
+        s.forward,
+      ) as ForwardKernel,
       backward: new Function(
+        "S",
+        "SO",
+        "SD",
         "A",
         "O",
         "D",

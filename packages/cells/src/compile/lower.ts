@@ -152,9 +152,19 @@ export function lower(trace: Trace): Lowered {
     }
   }
   // The lane width: every row width and every column offset is a multiple of it.
+  // (x and the state parts count only where read element-wise, not as the left operand of a product.)
+  const elementwise: boolean[] = nodes.map((n) => n.kind === "op");
+  for (const n of nodes) {
+    if (n.kind !== "op") continue;
+    n.inputs.forEach((i, position) => {
+      if (!(n.op === "MatMul" && position === 0)) elementwise[i] = true;
+    });
+  }
+  for (const [, id] of Object.entries(trace.state)) elementwise[id] = true;
+  elementwise[trace.output] = true;
   let lane = 0;
   for (const n of nodes) {
-    if (!row[n.id]) continue;
+    if (!row[n.id] || !elementwise[n.id]) continue;
     const w = n.shape[1] as number;
     if (w > 1) lane = gcd(lane, w);
     if (n.kind === "op" && n.op === "Slice") {

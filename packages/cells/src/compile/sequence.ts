@@ -64,6 +64,8 @@ interface Saved {
   next: Tensor[];
   prods: Tensor[];
   opnds: (Tensor | null)[];
+  /** Per level: the saved activations of its segment, [T·B, savedWidth]. */
+  saved: Tensor[];
   x2d: Tensor | null;
   state0: Tensor[];
   vecs: (Tensor | null)[];
@@ -112,7 +114,8 @@ const sequenceOp = defineOp<Attrs, Saved>({
         : null;
     const vecs = lowered.vectors.map((v, i) => (v < 0 ? null : contiguous(operands[i] as Tensor)));
     const m = mask === null ? null : contiguous(mask);
-    const saved: Saved = { proj, next, prods, opnds, x2d, state0, vecs, mask: m };
+    const acts = plan.segments.map((seg) => empty([T * B, seg?.savedWidth ?? 0], dtype));
+    const saved: Saved = { proj, next, prods, opnds, x2d, state0, vecs, mask: m, saved: acts };
     run(plan, saved, operands as Tensor[], y, T, B, reverse);
     const finals = parts.map((_, i) =>
       T === 0
@@ -307,7 +310,7 @@ function run(
   const n = slots.length;
   const bindings = bindForward(plan, s, y);
   const A: ArrayLike<number>[] = new Array(n).fill(null);
-  const O = new Float64Array(n);
+  const O = new Int32Array(n);
   const D = new Int32Array(n);
   slots.forEach((slot, k) => {
     D[k] = slot.width;
@@ -315,7 +318,7 @@ function run(
   const V: ArrayLike<number>[] = s.vecs.map((v) =>
     v === null ? new Float64Array(0) : v.storage.array,
   );
-  const VO = new Float64Array(s.vecs.map((v) => (v === null ? 0 : v.offset)));
+  const VO = Int32Array.from(s.vecs.map((v) => (v === null ? 0 : v.offset)));
   const stateSlots = lowered.stateParts.map((part) =>
     slots.findIndex((sl) => sl.kind === "state" && sl.key === part),
   );
@@ -369,7 +372,11 @@ function run(
         const v = s.vecs[i];
         if (v != null) V[i] = v.storage.array;
       }
+      const act = s.saved[level] as Tensor;
       segment.forward(
+        act.storage.array,
+        act.offset + t * B * segment.savedWidth,
+        segment.savedWidth,
         A,
         O,
         D,
@@ -409,13 +416,13 @@ function runBackward(
   const parts = lowered.stateParts;
   const bindings = bindForward(plan, s, s.next[0] ?? g.dY); // y is never loaded in backward
   const A: ArrayLike<number>[] = new Array(n).fill(null);
-  const O = new Float64Array(n);
+  const O = new Int32Array(n);
   const D = new Int32Array(n);
   slots.forEach((slot, k) => {
     D[k] = slot.width;
   });
   const GA: ArrayLike<number>[] = new Array(n).fill(null);
-  const GO = new Float64Array(n);
+  const GO = new Int32Array(n);
   const GD = new Int32Array(n);
   slots.forEach((slot, k) => {
     GD[k] = slot.width;
@@ -423,7 +430,7 @@ function runBackward(
   const V: ArrayLike<number>[] = s.vecs.map((v) =>
     v === null ? new Float64Array(0) : v.storage.array,
   );
-  const VO = new Float64Array(s.vecs.map((v) => (v === null ? 0 : v.offset)));
+  const VO = Int32Array.from(s.vecs.map((v) => (v === null ? 0 : v.offset)));
   const gradOf = (k: number): { tensor: Tensor; perStep: boolean } | null => {
     const slot = slots[k];
     switch (slot?.kind) {
@@ -491,7 +498,11 @@ function runBackward(
           const v = s.vecs[i];
           if (v != null) V[i] = v.storage.array;
         }
+        const act = s.saved[level] as Tensor;
         segment.backward(
+          act.storage.array,
+          act.offset + t * B * segment.savedWidth,
+          segment.savedWidth,
           A,
           O,
           D,
