@@ -23,7 +23,9 @@ import {
 } from "@recurrent/tensor";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Cell, createCell, defineCell } from "../cell.js";
+import { ar } from "../cells/ar.js";
 import { gru } from "../cells/gru.js";
+import { latentAr } from "../cells/latent-ar.js";
 import { lstm } from "../cells/lstm.js";
 import { rnn } from "../cells/rnn.js";
 import { Recurrent } from "../recurrent.js";
@@ -37,6 +39,9 @@ const cells: [string, () => Cell][] = [
   ["gru reset-before", () => createCell(gru, { hidden: 5, resetAfter: false })],
   ["rnn tanh", () => createCell(rnn, { hidden: 5 })],
   ["rnn relu", () => createCell(rnn, { hidden: 5, nonlinearity: "relu" })],
+  // Cells that read x element-wise (a window of inputs) and one with an MLP state update.
+  ["ar", () => createCell(ar, { tau: 3, hidden: 2 })], // 2 · 2 directions = the 4 input features, so layers stack
+  ["latent-ar", () => createCell(latentAr, { hidden: 5 })],
 ];
 
 function run(cell: Cell, fused: boolean | "derived", dtype: DType, masked: boolean) {
@@ -99,7 +104,7 @@ describe.each(listBackends())("derived fused path on %s", (backend) => {
 });
 
 describe("derivedPathStatus", () => {
-  it("serves every built-in recurrent cell", () => {
+  it("serves every built-in recurrent cell, ar and latent-ar", () => {
     for (const [, make] of cells) {
       const cell = make();
       expect(derivedPathStatus(cell)).toEqual({ fused: true, reason: null });

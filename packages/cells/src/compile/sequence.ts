@@ -275,7 +275,7 @@ function bindForward(plan: Plan, s: Saved, y: Tensor): (Binding | null)[] {
   return lowered.slots.map((slot): Binding | null => {
     switch (slot.kind) {
       case "x":
-        return s.x2d === null ? null : { tensor: s.x2d, base: s.x2d.offset, step: 0 };
+        return s.x2d === null ? null : bind(s.x2d);
       case "proj":
         return bind(s.proj[slot.key as number] as Tensor);
       case "product":
