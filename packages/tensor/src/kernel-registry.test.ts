@@ -18,7 +18,7 @@ declare module "./kernel-registry.js" {
 }
 
 const axpy = (alpha: number, x: View, y: View) => {
-  for (let i = 0; i < x.shape[0]!; i++) {
+  for (let i = 0; i < (x.shape[0] as number); i++) {
     y.storage.array[y.offset + i] =
       (y.storage.array[y.offset + i] as number) + alpha * (x.storage.array[x.offset + i] as number);
   }
