@@ -21,6 +21,9 @@ export { latentAr } from "./cells/latent-ar.js";
 export { lstm } from "./cells/lstm.js";
 export { markov } from "./cells/markov.js";
 export { rnn } from "./cells/rnn.js";
+export { gradcheckDerived } from "./compile/gradcheck-derived.js";
+export type { DerivedPathStatus } from "./compile/plan.js";
+export { derivedPathStatus } from "./compile/plan.js";
 export type { CellErrorCode } from "./errors.js";
 export { CellError } from "./errors.js";
 export type { SequenceOptions } from "./fused/buffers.js";
@@ -42,6 +45,8 @@ export { countTransitions, loadMarkovTable } from "./markov-counts.js";
 export { builtInCells, cellsPlugin } from "./plugin.js";
 export type { ForwardOptions, RecurrentOptions, RecurrentResult } from "./recurrent.js";
 export { Recurrent } from "./recurrent.js";
+export type { Rollout } from "./rollout.js";
+export { createRollout, rolloutUnavailable } from "./rollout.js";
 export type { RunOptions } from "./runner.js";
 export { detachState, runSteps } from "./runner.js";
 export type {
