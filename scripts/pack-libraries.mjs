@@ -27,7 +27,9 @@ import { join, resolve } from "node:path";
 const root = resolve(import.meta.dirname, "..");
 const [destArg, ...wanted] = process.argv.slice(2);
 if (destArg === undefined) {
-  console.error("usage: node scripts/pack-libraries.mjs <dest> [library-dir ...]  (default: cells)");
+  console.error(
+    "usage: node scripts/pack-libraries.mjs <dest> [library-dir ...]  (default: cells)",
+  );
   process.exit(2);
 }
 const dest = resolve(process.cwd(), destArg);
@@ -55,7 +57,8 @@ function withDependencies(name, seen = new Set()) {
 }
 
 const names = new Set();
-for (const dir of wanted.length > 0 ? wanted : ["cells"]) withDependencies(`@recurrent/${dir}`, names);
+for (const dir of wanted.length > 0 ? wanted : ["cells"])
+  withDependencies(`@recurrent/${dir}`, names);
 
 const scratch = mkdtempSync(join(tmpdir(), "recurrent-pack-"));
 mkdirSync(dest, { recursive: true });
@@ -64,7 +67,9 @@ try {
     const { dir } = libraries.get(name);
     const packageDir = join(root, "packages", dir);
     if (!existsSync(join(packageDir, "dist"))) {
-      throw new Error(`pack-libraries: ${name} is not built (no ${packageDir}/dist); run pnpm build first`);
+      throw new Error(
+        `pack-libraries: ${name} is not built (no ${packageDir}/dist); run pnpm build first`,
+      );
     }
     const out = execFileSync("pnpm", ["pack", "--pack-destination", scratch], {
       cwd: packageDir,

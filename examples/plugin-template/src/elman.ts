@@ -24,7 +24,10 @@ export const elman = defineCell({
   capabilities: { recurrentWeights: ["weight_hh"] },
   step(x, { h }, p) {
     const pre = add(
-      add(matMul(x, p.weight_ih, { transposeB: true }), matMul(h, p.weight_hh, { transposeB: true })),
+      add(
+        matMul(x, p.weight_ih, { transposeB: true }),
+        matMul(h, p.weight_hh, { transposeB: true }),
+      ),
       p.bias,
     );
     const next = tanh(pre);
