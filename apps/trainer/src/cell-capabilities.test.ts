@@ -66,14 +66,14 @@ describe("the trainer reads capabilities", () => {
       "      capabilities: hidden sizes the state · tokens embedded by default · recurrent state · recurrent weights weight_hh",
     );
     expect(after("lstm")).toContain(
-      "      fused: hand-written (options it lacks run the step path)",
+      "      fused: hand-written (options it lacks take the derived or the step path)",
     );
     expect(after("markov")).toContain(
       "      capabilities: hidden sizes the output · tokens one-hot by default · no recurrent state · exact fit: bigram counts of the training split",
     );
     expect(after("acme/table")).toEqual([
       "      capabilities: no hidden size · tokens one-hot by default · no recurrent state",
-      "      fused: step path (no fused path is derived yet; the runner unrolls its step)",
+      "      fused: derived (generated from its step)",
     ]);
   });
 });

@@ -15,6 +15,7 @@ import {
   type Tensor,
   tanh,
   tensor,
+  zeros,
 } from "@recurrent/tensor";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { cellCapabilities, defaultCapabilities, takesSharedHidden } from "./capabilities.js";
@@ -112,12 +113,22 @@ describe("cell capabilities", () => {
 });
 
 describe("fusedSupport", () => {
-  it("names the hand-written fused paths and says why a cell runs step by step", () => {
+  it("names the hand-written fused paths, the derived ones, and why a cell runs step by step", () => {
     for (const cell of [rnn, lstm, gru]) expect(fusedSupport(cell).path).toBe("hand-written");
-    for (const cell of [ar, markov, latentAr, minimal])
-      expect(fusedSupport(cell).path).toBe("step");
-    expect(formatFusedSupport(fusedSupport(minimal))).toBe(
-      "step path (no fused path is derived yet; the runner unrolls its step)",
-    );
+    expect(fusedSupport(minimal)).toEqual({ path: "derived", why: "generated from its step" });
+    expect(fusedSupport(createCell(minimal, { hidden: 2 })).path).toBe("derived");
+    // An output made outside the recorded ops cannot be derived: the runner unrolls the step.
+    const constant = defineCell({
+      ...minimal,
+      name: "test/constant",
+      step: (x, state, { w }) => ({
+        output: zeros([x.shape[0] as number, w.shape[0] as number]),
+        state,
+      }),
+    });
+    const support = fusedSupport(constant);
+    expect(support.path).toBe("step");
+    expect(support.why).toMatch(/output/);
+    expect(formatFusedSupport(support)).toBe(`step path (${support.why})`);
   });
 });

@@ -5,11 +5,13 @@
  * so a cell that runs slower than a built-in says why instead of leaving
  * its author to measure.
  *
- * The one function below is the place that decides. Today a cell is fused
- * when its definition carries a `fused` function; a derived fused path
- * (generated from `step`) reports here too once it exists.
+ * The one function below is the place that decides: a definition's own
+ * `fused` function first (hand-written), else the path derived from its
+ * `step` (compile/), else the step path, with the reason the derived path
+ * gave.
  */
 import type { Cell, CellDefinition } from "./cell.js";
+import { derivedPathStatus } from "./compile/plan.js";
 
 export interface FusedSupport {
   /**
@@ -23,18 +25,31 @@ export interface FusedSupport {
 }
 
 /**
- * The path a cell trains on.
+ * The path a cell trains on, for its config when given a configured cell,
+ * else for its defaults.
  *
  * @example
  * fusedSupport(lstm).path; // "hand-written"
- * fusedSupport(peepholeLstm); // { path: "step", why: "no fused path is derived yet; the runner unrolls its step" }
+ * fusedSupport(createCell(peepholeLstm)); // { path: "derived", why: "generated from its step" }
  */
 export function fusedSupport(cell: CellDefinition | Cell): FusedSupport {
   const definition = "definition" in cell ? cell.definition : cell;
   if (definition.fused !== undefined) {
-    return { path: "hand-written", why: "options it lacks run the step path" };
+    return {
+      path: "hand-written",
+      why: "options it lacks take the derived or the step path",
+    };
   }
-  return { path: "step", why: "no fused path is derived yet; the runner unrolls its step" };
+  let configured: Cell;
+  try {
+    configured = "definition" in cell ? cell : definition.create({});
+  } catch {
+    return { path: "step", why: "its options have no defaults to tell by; give it a config" };
+  }
+  const status = derivedPathStatus(configured);
+  return status.fused
+    ? { path: "derived", why: "generated from its step" }
+    : { path: "step", why: status.reason ?? "the derived path cannot serve it" };
 }
 
 /** One phrase for listings: `hand-written (…)`, `derived (…)` or `step path (…)`. */

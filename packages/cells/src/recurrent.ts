@@ -26,6 +26,8 @@ import {
   zeros,
 } from "@recurrent/tensor";
 import type { Cell, CellContext, CellState, ParamSpec } from "./cell.js";
+import { runDerived } from "./compile/derived.js";
+import { planFor } from "./compile/plan.js";
 import { CellError } from "./errors.js";
 import { recurrentDefault } from "./init.js";
 import { runSteps } from "./runner.js";
@@ -41,8 +43,13 @@ export interface RecurrentOptions {
   readonly batchFirst?: boolean;
   /** Seed of the parameter initialisation and of dropout. */
   readonly seed?: number;
-  /** Use the cell's fused path when it has one (default true). */
-  readonly fused?: boolean;
+  /**
+   * Use a fused path (default true): the cell's own `fused` where it has one,
+   * else the path derived from its step (see compile/). "derived" skips the
+   * cell's own and throws where the derived path cannot serve; false runs the
+   * step path.
+   */
+  readonly fused?: boolean | "derived";
   readonly dtype?: "float32" | "float64";
 }
 
@@ -71,7 +78,7 @@ export class Recurrent extends Module {
   readonly directions: 1 | 2;
   readonly dropout: number;
   readonly batchFirst: boolean;
-  readonly fused: boolean;
+  readonly fused: boolean | "derived";
   /** Output features per step of the last layer (per direction). */
   readonly outputSize: number;
   /** The generator behind dropout between layers; its state goes into checkpoints for exact resume. */
@@ -291,11 +298,32 @@ export class Recurrent extends Module {
     // takes them (a lookup instead of a product), made one-hot for everything else.
     const input = x.shape[2] ?? this.inputSize;
     const oneHotted = () => (x.dtype === "int32" ? oneHot(x, input, this.dtypeOf()) : x);
-    if (this.fused && !stepOnly && definition.fused !== undefined) {
+    if (this.fused === true && !stepOnly && definition.fused !== undefined) {
       const config = { ...this.cell.config, input } as Record<string, unknown> & CellContext;
       const xs = definition.tokenIds === true ? x : oneHotted();
       const result = definition.fused({ x: xs, state, params, config, mask, reverse });
       if (result !== null) return result;
+    }
+    if (this.fused !== false && !stepOnly) {
+      const derived = runDerived({
+        cell: this.cell,
+        params,
+        x,
+        oneHot: oneHotted,
+        input,
+        state,
+        mask,
+        reverse,
+      });
+      if (derived !== null) return derived;
+      if (this.fused === "derived") {
+        const config = { ...this.cell.config, input } as Record<string, unknown> & CellContext;
+        const status = planFor(definition, config);
+        throw new CellError(
+          "CONFIG",
+          `${definition.name}: fused: "derived" was asked for, but the derived path cannot serve this cell: ${"reason" in status ? status.reason : "unknown"}`,
+        );
+      }
     }
     const onStep = options.onStep;
     return runSteps(this.cell, params, oneHotted(), state, {

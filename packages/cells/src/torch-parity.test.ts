@@ -7,7 +7,8 @@
  * a length mask, batch-first or not). Each case's weights load into a
  * `Recurrent` by their PyTorch names, strictly; outputs, final states and the
  * gradients of every parameter, of the input and of the initial state must
- * match, on the fused path (the default) for every case and on the step
+ * match, on the fused path (the default) and on the path derived from the
+ * cell's step (compile/) for every case, and on the step
  * path for the two-layer bidirectional masked ones (fused.test.ts and
  * recurrent.test.ts hold the two paths equal elsewhere). PyTorch ran the masked
  * cases on pack_padded_sequence(enforce_sorted=False); we run a [T, B] mask
@@ -98,6 +99,7 @@ describe.each(kinds)("$file matches PyTorch 1.13 (its fixture file)", (kind) => 
   describe.each(cases.map((c) => ({ ...c, label: c.name })))("$label", (c) => {
     const paths = [
       ["fused", true] as const,
+      ["derived", "derived"] as const,
       ...(stepCases.has(c.name) ? [["step", false] as const] : []),
     ];
     it.each(paths)("%s path: outputs, final state and every gradient", (_, fused) => {
