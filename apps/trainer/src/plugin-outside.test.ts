@@ -199,6 +199,11 @@ describe("a plugin in a folder of one's own, trained by the built trainer", {
     expect(listed.out).toContain(
       "capabilities: hidden sizes the state · tokens embedded by default · recurrent state · recurrent weights u_f, u_h",
     );
+    // Trained on the path derived from its step, like a built-in, not step by step.
+    const mguLines = listed.out.slice(listed.out.indexOf("  acme/mgu — "));
+    expect(mguLines.split("\n").slice(0, 4)).toContain(
+      "      fused: derived (generated from its step)",
+    );
   });
 
   it("says exactly how to fix a .ts file Node would read as CommonJS", () => {
