@@ -8,11 +8,14 @@
  *
  *     step(x_t: [batch, input], state, params, config) → { output: [batch, out], state }
  *
- * The framework allocates, initialises and names the parameters
- * (`weight_ih_l0`, PyTorch-style), and the runner does the rest: the time
- * loop, truncation, masks, stacked layers and directions. A cell may also
- * offer a fused whole-sequence path for speed; tests hold it equal to the
- * step path.
+ * `params` and `state` reach the step typed by the names the definition
+ * gives them, so a step needs no casts. The framework allocates,
+ * initialises and names the parameters (`weight_ih_l0`, PyTorch-style), and
+ * the runner does the rest: the time loop, truncation, masks, stacked layers
+ * and directions. A cell may also offer a fused whole-sequence path for
+ * speed; tests hold it equal to the step path. What a trainer needs to know
+ * about the cell (what `hidden` sizes, its preferred input, …) it declares
+ * as `capabilities` (capabilities.ts), never by its name.
  *
  * The result of `defineCell` is a registry entry (kind `cell`), so a plugin
  * lists it in `definePlugin({ entries: [...] })` like anything else.
