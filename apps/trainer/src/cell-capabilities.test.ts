@@ -12,6 +12,7 @@ import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig } from "./config.js";
 import { formatRegistry } from "./list.js";
 import { inputOf } from "./model.js";
+import { applyFlags } from "./setup.js";
 import type { Task } from "./task.js";
 
 /** A bigram table under another name: it prefers one-hot rows, as markov does. */
@@ -44,6 +45,18 @@ describe("the trainer reads capabilities", () => {
     expect(inputFor("markov")).toEqual({ kind: "one-hot", vocab: 7 });
     expect(inputFor("lstm")).toMatchObject({ kind: "embedding", vocab: 7 });
     expect(inputFor("acme/table", "embedding")).toMatchObject({ kind: "embedding" }); // config wins
+  });
+
+  it("--cell keeps the config's hidden only where hidden sizes a state or a layer", () => {
+    const raw = { model: { cell: { name: "lstm", hidden: 48 } } };
+    const cellOf = (name: string) =>
+      (applyFlags(raw, { cell: name }, registry).model as { cell: unknown }).cell;
+    expect(cellOf("gru")).toEqual({ name: "gru", hidden: 48 });
+    expect(cellOf("ar")).toEqual({ name: "ar", hidden: 48 }); // the MLP layer's width
+    expect(cellOf("markov")).toEqual({ name: "markov" }); // a full table, not 48 outputs
+    expect(cellOf("acme/table")).toEqual({ name: "acme/table" }); // no hidden option at all
+    const config = resolveConfig(applyFlags(raw, { cell: "acme/table" }, registry), registry);
+    expect(config.model.cell).toEqual({ name: "acme/table" });
   });
 
   it("fails on an unknown cell with the registry's suggestion", () => {

@@ -167,6 +167,7 @@ export async function compareCommand(
       ? { train: { steps: 150, evalEvery: 1_000_000, checkpointEvery: 1_000_000 } }
       : readConfigFile(configFile, io.cwd),
     flags,
+    registry,
   );
   const baseConfig = resolveConfig(base, registry); // every problem of the shared config, once
   const cells = cellsToCompare(flags, registry, pluginCells);

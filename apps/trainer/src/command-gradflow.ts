@@ -150,6 +150,7 @@ export async function gradflowCommand(
       ? { model: { cell: { name: "lstm", hidden: 64 } }, train: { bptt: length } }
       : readConfigFile(configFile, io.cwd),
     flags,
+    registry,
   );
   const baseConfig = resolveConfig(base, registry);
   const clip = baseConfig.train.clip ?? 1;

@@ -7,7 +7,9 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Checkpoint } from "@recurrent/nn";
 import type { Registry } from "@recurrent/registry";
+import { takesSharedHidden } from "@recurrent/cells";
 import { createTrainerRegistry } from "./builtins.js";
+import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, type TrainerConfig, withEntryDefaults } from "./config.js";
 import { applyOverrides, readConfigFile, setPath } from "./config-edit.js";
 import { TrainerError } from "./errors.js";
@@ -51,8 +53,12 @@ export async function registryWith(
   return { registry, plugins };
 }
 
-/** Turn the specific flags into config edits, applied after the file and before --set. */
-export function applyFlags(raw: Json, flags: ConfigFlags): Json {
+/**
+ * Turn the specific flags into config edits, applied after the file and
+ * before --set. With a registry, `--cell` keeps the config's `hidden` only
+ * for a cell whose `hidden` sizes a state or a layer (its capabilities).
+ */
+export function applyFlags(raw: Json, flags: ConfigFlags, registry?: Registry): Json {
   const out = withEntryDefaults(raw);
   const number = (flag: string, value: string): number => {
     const n = Number(value);
@@ -65,7 +71,11 @@ export function applyFlags(raw: Json, flags: ConfigFlags): Json {
   if (flags.cell !== undefined) {
     const previous = (out.model as Json | undefined)?.cell as Json | undefined;
     const hidden = previous?.hidden;
-    put("model.cell", { name: flags.cell, ...(hidden === undefined ? {} : { hidden }) });
+    const known = registry?.has("cell", flags.cell) === true;
+    const carry =
+      hidden !== undefined &&
+      (!known || takesSharedHidden(capabilitiesOf(registry as Registry, flags.cell)));
+    put("model.cell", { name: flags.cell, ...(carry ? { hidden } : {}) });
   }
   if (flags.hidden !== undefined) put("model.cell.hidden", number("hidden", flags.hidden));
   if (flags.layers !== undefined) put("model.layers", number("layers", flags.layers));
@@ -104,7 +114,7 @@ export function configFrom(
   base: Json = {},
 ): TrainerConfig {
   const raw = file === undefined ? base : { ...base, ...readConfigFile(file, io.cwd) };
-  return resolveConfig(applyFlags(raw, flags), registry);
+  return resolveConfig(applyFlags(raw, flags, registry), registry);
 }
 
 export interface OpenedRun {
@@ -141,6 +151,6 @@ export async function openRun(
   );
   const raw =
     configFile !== undefined ? readConfigFile(configFile, io.cwd) : (recorded?.config as Json);
-  const config = resolveConfig(applyFlags(raw, flags), registry);
+  const config = resolveConfig(applyFlags(raw, flags, registry), registry);
   return { checkpoint, checkpointPath: path, dir, config, registry, plugins };
 }
