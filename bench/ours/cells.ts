@@ -55,7 +55,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function w2(make: () => Cell, fused: true | "derived", count: number): number[] {
+/** Wall-clock and CPU milliseconds per step (CPU time is steadier on a shared machine). */
+function w2(
+  make: () => Cell,
+  fused: true | "derived",
+  count: number,
+): { wall: number[]; cpu: number[] } {
   const recurrent = new Recurrent(make(), { inputSize: V, seed: 0, fused });
   const head = new Linear(H, V, { generator: new Generator(0) });
   const params = [...recurrent.namedParameters("rnn"), ...head.namedParameters("head")];
@@ -64,8 +69,10 @@ function w2(make: () => Cell, fused: true | "derived", count: number): number[] 
   const x = keep(contiguous(slice(tokens, [0], [T])));
   const y = keep(contiguous(slice(tokens, [1], [T + 1])));
   const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     tidy(() => {
       optimizer.zeroGrad();
       const { output } = recurrent.forward(x);
@@ -76,20 +83,26 @@ function w2(make: () => Cell, fused: true | "derived", count: number): number[] 
       loss.item();
     });
     wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return wall;
+  return { wall, cpu };
 }
 
-const best = new Map<number, number>();
+const best = new Map<number, { wall: number; cpu: number }>();
 for (let round = 0; round < rounds; round++) {
   runs.forEach((run, i) => {
-    const ms = median(w2(run.make, run.path === "derived" ? "derived" : true, warmup + steps).slice(warmup));
-    best.set(i, Math.min(best.get(i) ?? Number.POSITIVE_INFINITY, ms));
+    const { wall, cpu } = w2(run.make, run.path === "derived" ? "derived" : true, warmup + steps);
+    const kept = best.get(i);
+    best.set(i, {
+      wall: Math.min(kept?.wall ?? Number.POSITIVE_INFINITY, median(wall.slice(warmup))),
+      cpu: Math.min(kept?.cpu ?? Number.POSITIVE_INFINITY, median(cpu.slice(warmup))),
+    });
   });
 }
-const lstmMs = best.get(0) as number;
+const lstmCpu = (best.get(0) as { cpu: number }).cpu;
 runs.forEach((run, i) => {
-  const ms = best.get(i) as number;
+  const { wall, cpu } = best.get(i) as { wall: number; cpu: number };
   console.log(
     JSON.stringify({
       bench: "cells",
@@ -97,8 +110,10 @@ runs.forEach((run, i) => {
       impl: `recurrent-${getBackend().name}`,
       threads: 1,
       ...(run.path === "derived" ? { path: "derived" } : {}),
-      ms_per_step: Number(ms.toFixed(2)),
-      vs_lstm: Number((ms / lstmMs).toFixed(2)),
+      ms_per_step: Number(wall.toFixed(2)),
+      cpu_ms_per_step: Number(cpu.toFixed(2)),
+      // CPU time against the built-in lstm's in the same run.
+      cpu_vs_lstm: Number((cpu / lstmCpu).toFixed(2)),
     }),
   );
 });

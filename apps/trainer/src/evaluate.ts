@@ -14,7 +14,7 @@
  *   is given, seasonal-naive (x_{t−P}) baselines come with them.
  */
 import { noGrad } from "@recurrent/autograd";
-import type { CellState, SequenceModel } from "@recurrent/cells";
+import { type CellState, createRollout, type SequenceModel } from "@recurrent/cells";
 import { sequenceBatches, sequentialBatches } from "@recurrent/data";
 import { crossEntropy } from "@recurrent/nn";
 import { slice, tensor, tidy } from "@recurrent/tensor";
@@ -156,6 +156,25 @@ export function rollOut(
     for (let t = 0; t < warm; t++) flat[t * count + n] = context[t] as number;
   });
   const steps: Float32Array[] = [];
+  const rollout = createRollout(model, count);
+  if (rollout !== null) {
+    // The one-step path derived from the cell: warm up, then feed each forecast back.
+    inference(model, () => {
+      const row = new Float32Array(count);
+      let last: Float32Array = new Float32Array(0);
+      for (let t = 0; t < warm; t++) {
+        for (let n = 0; n < count; n++) row[n] = flat[t * count + n] as number;
+        last = rollout.stepFeatures(row);
+      }
+      for (let k = 0; k < horizon; k++) {
+        const forecast = Float32Array.from(last);
+        steps.push(forecast);
+        if (k < horizon - 1) last = rollout.stepFeatures(forecast);
+      }
+    });
+    rollout.dispose();
+    return steps;
+  }
   inference(model, () => {
     let state: CellState | undefined;
     let input = tensor(flat, { shape: [warm, count, 1] });

@@ -58,6 +58,8 @@ export { countTransitions, loadMarkovTable } from "./markov-counts.js";
 export { builtInCells, cellsPlugin } from "./plugin.js";
 export type { ForwardOptions, RecurrentOptions, RecurrentResult } from "./recurrent.js";
 export { Recurrent } from "./recurrent.js";
+export type { Rollout } from "./rollout.js";
+export { createRollout, rolloutUnavailable } from "./rollout.js";
 export type { RunOptions } from "./runner.js";
 export { detachState, runSteps } from "./runner.js";
 export type {

@@ -26,6 +26,7 @@ import {
 } from "@recurrent/tensor";
 import type { CellContext, CellState } from "./cell.js";
 import type { CompiledSegment } from "./compile/codegen.js";
+import { type PhaseScratch, phaseScratch, runSegmentForward } from "./compile/phases.js";
 import { type Plan, planFor } from "./compile/plan.js";
 import { replay } from "./compile/replay.js";
 import { CellError } from "./errors.js";
@@ -70,6 +71,8 @@ interface Layer {
   readonly hoistedViews: { a: RowsView; out: RowsView }[];
   readonly productViews: { a: RowsView; out: RowsView }[];
   readonly y: Tensor;
+  /** Per level: the scratch of its phased forward, or null. */
+  readonly scratch: (PhaseScratch | null)[];
 }
 
 export interface StepperOptions {
@@ -198,6 +201,7 @@ export class Stepper {
       hoistedViews,
       productViews,
       y,
+      scratch: plan.segments.map((seg) => (seg == null ? null : phaseScratch(seg, B, dtype))),
     };
   }
 
@@ -318,7 +322,9 @@ export class Stepper {
         if (v !== null) V[i] = v.storage.array;
       });
       const act = layer.saved[level] as Tensor;
-      segment.forward(
+      runSegmentForward(
+        segment,
+        layer.scratch[level] ?? null,
         act.storage.array,
         act.offset,
         segment.savedWidth,

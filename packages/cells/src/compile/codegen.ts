@@ -16,6 +16,13 @@
  * the output 0; backward passes the state's gradient straight through.
  */
 import type { Lowered, Scalar, Store } from "./lower.js";
+import {
+  compilePhases,
+  type PhasedSource,
+  type PhaseGroup,
+  type PhaseKernel,
+  phasedSource,
+} from "./phases.js";
 
 export type ForwardKernel = (
   S: ArrayLike<number>,
@@ -55,6 +62,8 @@ export interface SegmentSource {
   readonly backward: string;
   /** Row width of the buffer of saved activations (0: none). */
   readonly savedWidth: number;
+  /** The forward in phases with vectorised transcendentals (see phases.ts), or null. */
+  readonly phased: PhasedSource | null;
 }
 
 /** Ops whose derivative needs only their output: the forward saves it, the backward reads it back. */
@@ -376,12 +385,25 @@ export function segmentSource(lowered: Lowered, level: number): SegmentSource | 
     "}",
     "}",
   ].join("\n");
-  return { level, forward, backward, savedWidth: savedCol.size * L };
+  const phased = phasedSource({
+    lowered,
+    order,
+    stores,
+    slots,
+    vecs,
+    savedCol,
+    forwardOf,
+    index,
+    maskedStores,
+  });
+  return { level, forward, backward, savedWidth: savedCol.size * L, phased };
 }
 
 export interface CompiledSegment {
   readonly level: number;
   readonly savedWidth: number;
+  readonly phases?: readonly PhaseKernel[];
+  readonly groups?: readonly PhaseGroup[];
   readonly forward: ForwardKernel;
   readonly backward: BackwardKernel;
 }
@@ -394,6 +416,7 @@ export function compileSegments(sources: readonly SegmentSource[]): CompiledSegm
   if (blocked !== null) return null;
   try {
     return sources.map((s) => ({
+      ...(s.phased === null ? {} : { phases: compilePhases(s.phased), groups: s.phased.groups }),
       level: s.level,
       savedWidth: s.savedWidth,
       forward: new Function(

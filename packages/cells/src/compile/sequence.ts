@@ -32,6 +32,7 @@ import {
   zeros,
 } from "@recurrent/tensor";
 import type { Product } from "./lower.js";
+import { phaseScratch, runSegmentForward } from "./phases.js";
 import type { Plan } from "./plan.js";
 
 /** A view whose window moves from step to step. */
@@ -331,6 +332,8 @@ function run(
   });
   const outViews = lowered.products.map((p, g) => rowsView(s.prods[g] as Tensor, B, p.n));
   const M = s.mask;
+  const dtype = (s.next[0] ?? y).dtype;
+  const scratch = segments.map((seg) => (seg == null ? null : phaseScratch(seg, B, dtype)));
   for (let step = 0; step < T; step++) {
     const t = reverse ? T - 1 - step : step;
     const prevT = reverse ? t + 1 : t - 1;
@@ -373,7 +376,9 @@ function run(
         if (v != null) V[i] = v.storage.array;
       }
       const act = s.saved[level] as Tensor;
-      segment.forward(
+      runSegmentForward(
+        segment,
+        scratch[level] ?? null,
         act.storage.array,
         act.offset + t * B * segment.savedWidth,
         segment.savedWidth,
