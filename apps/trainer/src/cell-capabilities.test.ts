@@ -76,7 +76,7 @@ describe("the trainer reads capabilities", () => {
       );
     };
     expect(after("lstm")).toContain(
-      "      capabilities: hidden sizes the state · tokens embedded by default · recurrent state · recurrent weights weight_hh",
+      "      capabilities: hidden sizes the state · tokens embedded by default · recurrent state · recurrent weights weight_hh · exports as torch.nn.LSTM",
     );
     expect(after("lstm")).toContain(
       "      fused: hand-written (options it lacks take the derived or the step path)",

@@ -35,6 +35,7 @@ export function describeCell(definition: CellDefinition): string[] {
       ? [`recurrent weights ${c.recurrentWeights.join(", ")}`]
       : []),
     ...(c.exactFit === null ? [] : [`exact fit: ${c.exactFit.description}`]),
+    ...(c.torchModule === null ? [] : [`exports as torch.nn.${c.torchModule}`]),
   ];
   return [
     `capabilities: ${traits.join(" · ")}`,

@@ -60,27 +60,29 @@ describe("cell capabilities", () => {
       recurrentState: true,
       recurrentWeights: [],
       exactFit: null,
+      torchModule: null,
     });
     expect(cellCapabilities(minimal)).toEqual(defaultCapabilities);
     expect(cellCapabilities(createCell(minimal))).toEqual(defaultCapabilities); // a configured cell too
   });
 
   it.each([
-    ["ar", ar, "layer", "embedding", false, []],
-    ["markov", markov, "output", "one-hot", false, []],
-    ["latent-ar", latentAr, "state", "embedding", true, []],
-    ["rnn", rnn, "state", "embedding", true, ["weight_hh"]],
-    ["lstm", lstm, "state", "embedding", true, ["weight_hh"]],
-    ["gru", gru, "state", "embedding", true, ["weight_hh"]],
+    ["ar", ar, "layer", "embedding", false, [], null],
+    ["markov", markov, "output", "one-hot", false, [], null],
+    ["latent-ar", latentAr, "state", "embedding", true, [], null],
+    ["rnn", rnn, "state", "embedding", true, ["weight_hh"], "RNN"],
+    ["lstm", lstm, "state", "embedding", true, ["weight_hh"], "LSTM"],
+    ["gru", gru, "state", "embedding", true, ["weight_hh"], "GRU"],
   ] as const)(
     "%s declares what the trainer needs",
-    (_, cell, hidden, input, recurrent, weights) => {
+    (_, cell, hidden, input, recurrent, weights, torch) => {
       const c = cellCapabilities(cell);
-      expect([c.hidden, c.input, c.recurrentState, c.recurrentWeights]).toEqual([
+      expect([c.hidden, c.input, c.recurrentState, c.recurrentWeights, c.torchModule]).toEqual([
         hidden,
         input,
         recurrent,
         weights,
+        torch,
       ]);
       expect(takesSharedHidden(c)).toBe(hidden !== "output");
     },

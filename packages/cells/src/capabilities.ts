@@ -31,6 +31,9 @@ export type HiddenMeaning = "state" | "layer" | "output" | "none";
  */
 export type InputPreference = "embedding" | "one-hot";
 
+/** A torch.nn recurrent module. */
+export type TorchModule = "RNN" | "LSTM" | "GRU";
+
 /** A closed-form fit of a model over this cell, as `compare` runs it beside the trained one. */
 export interface ExactFit {
   /** Said where the fitted row is reported, e.g. "bigram counts of the training split". */
@@ -55,6 +58,11 @@ export interface CellCapabilitiesSpec<TParam extends string = string> {
   /** Parameters that multiply the previous state (W_hh), where a recurrent initialiser belongs. */
   readonly recurrentWeights?: readonly TParam[];
   readonly exactFit?: ExactFit;
+  /**
+   * The torch.nn module that computes this cell with the same parameter
+   * names (weight_ih_l0, …), so a model exports to PyTorch as it is.
+   */
+  readonly torchModule?: TorchModule;
 }
 
 /** A definition's capabilities with every default filled in. */
@@ -64,6 +72,7 @@ export interface CellCapabilities {
   readonly recurrentState: boolean;
   readonly recurrentWeights: readonly string[];
   readonly exactFit: ExactFit | null;
+  readonly torchModule: TorchModule | null;
 }
 
 /** The defaults: an ordinary recurrent cell whose `hidden` is its state size. */
@@ -73,6 +82,7 @@ export const defaultCapabilities: CellCapabilities = {
   recurrentState: true,
   recurrentWeights: [],
   exactFit: null,
+  torchModule: null,
 };
 
 /**
@@ -91,6 +101,7 @@ export function cellCapabilities(cell: CellDefinition | Cell): CellCapabilities 
     recurrentState: declared.recurrentState ?? defaultCapabilities.recurrentState,
     recurrentWeights: declared.recurrentWeights ?? defaultCapabilities.recurrentWeights,
     exactFit: declared.exactFit ?? defaultCapabilities.exactFit,
+    torchModule: declared.torchModule ?? defaultCapabilities.torchModule,
   };
 }
 

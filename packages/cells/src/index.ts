@@ -10,6 +10,7 @@ export type {
   ExactFit,
   HiddenMeaning,
   InputPreference,
+  TorchModule,
 } from "./capabilities.js";
 export { cellCapabilities, defaultCapabilities, takesSharedHidden } from "./capabilities.js";
 export type {

@@ -33,7 +33,7 @@ export const gru = defineCell({
   }),
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
-  capabilities: { recurrentWeights: ["weight_hh"] },
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "GRU" },
   step(x, { h }, p, { resetAfter }) {
     const prev = h;
     const [xr, xz, xn] = split(

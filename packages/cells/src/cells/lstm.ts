@@ -45,7 +45,7 @@ export const lstm = defineCell({
   },
   state: ({ batch, hidden }) => ({ h: [batch, hidden], c: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
-  capabilities: { recurrentWeights: ["weight_hh"] },
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "LSTM" },
   step(x, { h, c }, p) {
     const gates = add(
       add(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),

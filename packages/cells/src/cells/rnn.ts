@@ -28,7 +28,7 @@ export const rnn = defineCell({
   }),
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
-  capabilities: { recurrentWeights: ["weight_hh"] },
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "RNN" },
   step(x, { h }, p, { nonlinearity }) {
     const pre = add(
       add(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
