@@ -39,7 +39,7 @@ export function checkCell(config: TrainerConfig, registry: Registry, task: Task)
   if (createTrainerRegistry().has("cell", name)) return;
   const cell = registry.create("cell", name, options as never) as Cell;
   const definition = cell.definition;
-  const input = inputOf(config, task);
+  const input = inputOf(config, task, registry);
   const features = input.kind === "one-hot" ? input.vocab : input.size;
   const context = { ...(cell.config as object), input: features } as never;
   const fail = (part: string, message: string): never => {

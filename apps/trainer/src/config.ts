@@ -61,7 +61,9 @@ export const trainerConfigSchema = z.strictObject({
     input: z
       .enum(["auto", "one-hot", "embedding"])
       .default("auto")
-      .describe("tokens: auto is one-hot for markov (so it can be counted), else an embedding"),
+      .describe(
+        "tokens: auto asks the cell (one-hot for markov, so it can be counted), else an embedding",
+      ),
     embeddingSize: z.number().int().min(1).default(32),
     dropout: z.number().min(0).lt(1).default(0).describe("between stacked layers"),
     init: z

@@ -1,8 +1,11 @@
 /**
  * `recurrent list`: what the registry holds, kind by kind, each entry with
- * its description and its options (type and default), read off its schema.
+ * its description and its options (type and default), read off its schema;
+ * a cell also with its capabilities and the path it trains on.
  */
+import type { CellDefinition } from "@recurrent/cells";
 import { describeOptions, type Entry, type OptionInfo, type Registry } from "@recurrent/registry";
+import { describeCell } from "./cell-capabilities.js";
 
 /**
  * The options of an entry; an entry whose schema is not a zod schema (the
@@ -42,6 +45,10 @@ export function formatRegistry(
             : `default ${JSON.stringify(option.default)}`;
         const about = option.description ? ` — ${option.description}` : "";
         lines.push(`      ${option.name}: ${option.type} (${fallback})${about}`);
+      }
+      if (kind.name === "cell") {
+        for (const line of describeCell(entry as unknown as CellDefinition))
+          lines.push(`      ${line}`);
       }
     }
   }

@@ -41,7 +41,7 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 export function plannedParameters(config: TrainerConfig, registry: Registry, task: Task): number {
   const { name, ...options } = config.model.cell;
   const cell = registry.create("cell", name, options as never) as Cell;
-  const input = inputOf(config, task);
+  const input = inputOf(config, task, registry);
   const outputSize = task.kind === "forecast" ? 1 : task.vocab;
   let total = 0;
   let features = input.kind === "one-hot" ? input.vocab : input.size;

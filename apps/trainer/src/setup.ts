@@ -6,9 +6,11 @@
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { takesSharedHidden } from "@recurrent/cells";
 import type { Checkpoint } from "@recurrent/nn";
 import type { Registry } from "@recurrent/registry";
 import { createTrainerRegistry } from "./builtins.js";
+import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, type TrainerConfig, withEntryDefaults } from "./config.js";
 import { applyOverrides, readConfigFile, setPath } from "./config-edit.js";
 import { withAbsoluteDataPath } from "./data-source.js";
@@ -98,8 +100,12 @@ function checkConflicts(flags: ConfigFlags): void {
   }
 }
 
-/** Turn the specific flags into config edits, applied after the file and before --set. */
-export function applyFlags(raw: Json, flags: ConfigFlags): Json {
+/**
+ * Turn the specific flags into config edits, applied after the file and
+ * before --set. With a registry, `--cell` keeps the config's `hidden` only
+ * for a cell whose `hidden` sizes a state or a layer (its capabilities).
+ */
+export function applyFlags(raw: Json, flags: ConfigFlags, registry?: Registry): Json {
   checkConflicts(flags);
   const out = withEntryDefaults(raw);
   const number = (flag: string, value: string): number => {
@@ -113,7 +119,11 @@ export function applyFlags(raw: Json, flags: ConfigFlags): Json {
   if (flags.cell !== undefined) {
     const previous = (out.model as Json | undefined)?.cell as Json | undefined;
     const hidden = previous?.hidden;
-    put("model.cell", { name: flags.cell, ...(hidden === undefined ? {} : { hidden }) });
+    const known = registry?.has("cell", flags.cell) === true;
+    const carry =
+      hidden !== undefined &&
+      (!known || takesSharedHidden(capabilitiesOf(registry as Registry, flags.cell)));
+    put("model.cell", { name: flags.cell, ...(carry ? { hidden } : {}) });
   }
   if (flags.hidden !== undefined) put("model.cell.hidden", number("hidden", flags.hidden));
   if (flags.layers !== undefined) put("model.layers", number("layers", flags.layers));
@@ -152,7 +162,7 @@ export function configFrom(
   base: Json = {},
 ): TrainerConfig {
   const raw = file === undefined ? base : { ...base, ...readConfigFile(file, io.cwd) };
-  return resolveConfig(withAbsoluteDataPath(applyFlags(raw, flags), io.cwd), registry);
+  return resolveConfig(withAbsoluteDataPath(applyFlags(raw, flags, registry), io.cwd), registry);
 }
 
 export interface OpenedRun {
@@ -192,7 +202,10 @@ export async function openRun(
   const { registry, plugins } = await registryForRun(recorded?.plugins ?? [], extraPlugins, io.cwd);
   const raw =
     configFile !== undefined ? readConfigFile(configFile, io.cwd) : (recorded?.config as Json);
-  const config = resolveConfig(withAbsoluteDataPath(applyFlags(raw, flags), io.cwd), registry);
+  const config = resolveConfig(
+    withAbsoluteDataPath(applyFlags(raw, flags, registry), io.cwd),
+    registry,
+  );
   const recordedConfig =
     recorded === undefined
       ? null
@@ -225,6 +238,9 @@ export async function openUncheckpointedRun(
   }
   const { registry, plugins } = await registryForRun(record.plugins ?? [], extraPlugins, io.cwd);
   const raw = configFile !== undefined ? readConfigFile(configFile, io.cwd) : record.config;
-  const config = resolveConfig(withAbsoluteDataPath(applyFlags(raw, flags), io.cwd), registry);
+  const config = resolveConfig(
+    withAbsoluteDataPath(applyFlags(raw, flags, registry), io.cwd),
+    registry,
+  );
   return { config, registry, plugins };
 }

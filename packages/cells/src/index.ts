@@ -5,9 +5,21 @@
  * fast paths for rnn, lstm and gru.
  */
 export type {
+  CellCapabilities,
+  CellCapabilitiesSpec,
+  ExactFit,
+  HiddenMeaning,
+  InputPreference,
+  TorchModule,
+} from "./capabilities.js";
+export { cellCapabilities, defaultCapabilities, takesSharedHidden } from "./capabilities.js";
+export type {
   Cell,
+  CellConfig,
   CellContext,
   CellDefinition,
+  CellParams,
+  CellSchema,
   CellSpec,
   CellState,
   FusedRequest,
@@ -30,6 +42,8 @@ export type { SequenceOptions } from "./fused/buffers.js";
 export { gruSequence } from "./fused/gru.js";
 export { lstmSequence } from "./fused/lstm.js";
 export { rnnSequence } from "./fused/rnn.js";
+export type { FusedSupport } from "./fused-support.js";
+export { formatFusedSupport, fusedSupport } from "./fused-support.js";
 export type {
   GradientFlowOptions,
   GradientFlowPoint,

@@ -33,15 +33,16 @@ export const gru = defineCell({
   }),
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "GRU" },
   step(x, { h }, p, { resetAfter }) {
-    const prev = h as Tensor;
+    const prev = h;
     const [xr, xz, xn] = split(
-      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
+      add(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
       3,
       1,
     ) as [Tensor, Tensor, Tensor];
-    const whh = p.weight_hh as Tensor;
-    const bhh = p.bias_hh as Tensor;
+    const whh = p.weight_hh;
+    const bhh = p.bias_hh;
     let r: Tensor;
     let zg: Tensor;
     let n: Tensor;
@@ -69,13 +70,8 @@ export const gru = defineCell({
     if (!config.resetAfter) return null;
     const { y, h } = gruSequence(
       x,
-      state.h as Tensor,
-      {
-        wIh: params.weight_ih as Tensor,
-        wHh: params.weight_hh as Tensor,
-        bIh: params.bias_ih as Tensor,
-        bHh: params.bias_hh as Tensor,
-      },
+      state.h,
+      { wIh: params.weight_ih, wHh: params.weight_hh, bIh: params.bias_ih, bHh: params.bias_hh },
       { mask, reverse },
     );
     return { outputs: y, state: { h } };

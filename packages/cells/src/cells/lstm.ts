@@ -45,13 +45,14 @@ export const lstm = defineCell({
   },
   state: ({ batch, hidden }) => ({ h: [batch, hidden], c: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "LSTM" },
   step(x, { h, c }, p) {
     const gates = add(
-      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
-      add(matMul(h as Tensor, p.weight_hh as Tensor, { transposeB: true }), p.bias_hh as Tensor),
+      add(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
+      add(matMul(h, p.weight_hh, { transposeB: true }), p.bias_hh),
     );
     const [i, f, g, o] = split(gates, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
-    const cNext = add(mul(sigmoid(f), c as Tensor), mul(sigmoid(i), tanh(g)));
+    const cNext = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
     const hNext = mul(sigmoid(o), tanh(cNext));
     return { output: hNext, state: { h: hNext, c: cNext } };
   },
@@ -59,14 +60,9 @@ export const lstm = defineCell({
   fused: ({ x, state, params, mask, reverse }) => {
     const { y, h, c } = lstmSequence(
       x,
-      state.h as Tensor,
-      state.c as Tensor,
-      {
-        wIh: params.weight_ih as Tensor,
-        wHh: params.weight_hh as Tensor,
-        bIh: params.bias_ih as Tensor,
-        bHh: params.bias_hh as Tensor,
-      },
+      state.h,
+      state.c,
+      { wIh: params.weight_ih, wHh: params.weight_hh, bIh: params.bias_ih, bHh: params.bias_hh },
       { mask, reverse },
     );
     return { outputs: y, state: { h, c } };

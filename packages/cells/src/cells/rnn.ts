@@ -9,7 +9,7 @@
  * Shapes: W_ih [H, input], W_hh [H, H], biases [H].
  */
 import { z } from "@recurrent/registry";
-import { add, matMul, relu, type Tensor, tanh } from "@recurrent/tensor";
+import { add, matMul, relu, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { rnnSequence } from "../fused/rnn.js";
 
@@ -28,10 +28,11 @@ export const rnn = defineCell({
   }),
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "RNN" },
   step(x, { h }, p, { nonlinearity }) {
     const pre = add(
-      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
-      add(matMul(h as Tensor, p.weight_hh as Tensor, { transposeB: true }), p.bias_hh as Tensor),
+      add(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
+      add(matMul(h, p.weight_hh, { transposeB: true }), p.bias_hh),
     );
     const next = nonlinearity === "relu" ? relu(pre) : tanh(pre);
     return { output: next, state: { h: next } };
@@ -40,13 +41,8 @@ export const rnn = defineCell({
   fused: ({ x, state, params, config, mask, reverse }) => {
     const { y, h } = rnnSequence(
       x,
-      state.h as Tensor,
-      {
-        wIh: params.weight_ih as Tensor,
-        wHh: params.weight_hh as Tensor,
-        bIh: params.bias_ih as Tensor,
-        bHh: params.bias_hh as Tensor,
-      },
+      state.h,
+      { wIh: params.weight_ih, wHh: params.weight_hh, bIh: params.bias_ih, bHh: params.bias_hh },
       { mask, reverse, activation: config.nonlinearity },
     );
     return { outputs: y, state: { h } };
