@@ -220,7 +220,8 @@ const sd = (xs: readonly number[]) => {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const work = join(tmpdir(), "recurrent-parity-long");
+  // A scratch folder per result file, so two runs (say, one part each) can go side by side.
+  const work = `${options.out}.work`;
   mkdirSync(work, { recursive: true });
   mkdirSync(dirname(options.out), { recursive: true });
   const data = corpus();
@@ -321,7 +322,9 @@ async function main() {
     r === undefined
       ? undefined
       : Object.fromEntries(Object.entries(r).filter(([, v]) => !Array.isArray(v)));
-  console.log(JSON.stringify({ same: brief(same), own: own === undefined ? undefined : own }, null, 1));
+  console.log(
+    JSON.stringify({ same: brief(same), own: own === undefined ? undefined : own }, null, 1),
+  );
   console.log(`wrote ${options.out}`);
 }
 

@@ -23,10 +23,18 @@ describe("optimPlugin", () => {
     ]);
     expect(registry.list("schedule").map((e) => e.name)).toEqual([
       "chained",
+      "constant",
       "cosine-annealing",
+      "cosine-warm-restarts",
+      "cyclic",
       "exponential",
+      "lambda",
       "linear",
       "multi-step",
+      "multiplicative",
+      "one-cycle",
+      "polynomial",
+      "product",
       "reduce-on-plateau",
       "sequential",
       "step",
