@@ -257,6 +257,7 @@ async function main() {
     );
     const torchDone = runPython(["same", work], "same");
     const ours = train(model, data.train, plan, log("same"));
+    writeFileSync(join(work, "same.ours.json"), JSON.stringify({ losses: ours }));
     await torchDone;
     const theirs = JSON.parse(readFileSync(join(work, "same.json"), "utf8")) as {
       losses: number[];

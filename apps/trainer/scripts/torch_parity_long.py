@@ -72,7 +72,7 @@ def batch_at(ids, starts, bptt):
     return ids[index], ids[index + 1]
 
 
-def train(model, ids, plan, meta, tag):
+def train(model, ids, plan, meta, tag, partial=None):
     optimizer = torch.optim.Adam(model.parameters(), lr=meta["lr"])
     state = None
     losses = []
@@ -90,6 +90,9 @@ def train(model, ids, plan, meta, tag):
         losses.append(loss.item())
         if (step + 1) % 100 == 0:
             print("%s step %d loss %.4f" % (tag, step + 1, losses[-1]), flush=True)
+        if partial is not None and (step + 1) % 50 == 0:
+            with open(partial, "w") as f:  # so a run stopped early still leaves its losses
+                json.dump({"losses": losses}, f)
     return losses
 
 
@@ -115,7 +118,7 @@ def same(work):
     model = CharLstm(meta["vocab"], meta["hidden"])
     tensors = read_safetensors(os.path.join(work, "init.safetensors"))
     model.load_state_dict(tensors, strict=True)
-    losses = train(model, ids, plan, meta, "same")
+    losses = train(model, ids, plan, meta, "same", os.path.join(work, "same.partial.json"))
     with open(os.path.join(work, "same.json"), "w") as f:
         json.dump({"torch": torch.__version__, "losses": losses}, f)
 
