@@ -215,15 +215,18 @@ describe("chainedLr against productLr", () => {
     const run = (schedule: AnySchedule) => {
       let state = schedule.init(0.01);
       const lrs = [state.lr];
-      for (let e = 0; e < 8; e++) lrs.push((state = schedule.step(state)).lr);
+      for (let e = 0; e < 8; e++) {
+        state = schedule.step(state);
+        lrs.push(state.lr);
+      }
       return lrs;
     };
     const chained = run(chainedLr(members()));
     const product = run(productLr(members()));
     // the product by hand: 0.01 · 0.865^e · (1 + cos(πe/6))/2
-    product.forEach((lr, e) =>
-      expect(lr).toBeCloseTo((0.01 * 0.865 ** e * (1 + Math.cos((Math.PI * e) / 6))) / 2, 15),
-    );
+    for (const [e, lr] of product.entries()) {
+      expect(lr).toBeCloseTo((0.01 * 0.865 ** e * (1 + Math.cos((Math.PI * e) / 6))) / 2, 15);
+    }
     for (let e = 0; e <= 6; e++) expect(chained[e]).toBeCloseTo(product[e] as number, 15);
     // epoch 7: exponential scales the (zero) rate, then cosine adds its restart term
     // (base − ηmin)(1 − cos(π/6))/2 unscaled: 6.70e-4, PyTorch's value
