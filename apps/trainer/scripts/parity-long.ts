@@ -33,7 +33,7 @@ import { fileURLToPath } from "node:url";
 import { backward } from "@recurrent/autograd";
 import { type CellState, createCell, detachState, lstm, SequenceModel } from "@recurrent/cells";
 import { sequentialBatches } from "@recurrent/data";
-import { loadMobyDick } from "@recurrent/data/node";
+import { loadMobyDick } from "@recurrent/datasets";
 import { crossEntropy, saveSafetensors } from "@recurrent/nn";
 import { adam, clipGradNorm, Optimizer } from "@recurrent/optim";
 import { type Tensor, tensor, tidy } from "@recurrent/tensor";
