@@ -50,7 +50,7 @@ describe("bad input", () => {
     expect(result.err).toMatchInlineSnapshot(`
       "error: invalid config (8 problems):
         - model.layers: expected >= 1, got 0
-        - model.cell.hiden: unknown option; did you mean "hidden"? (options: forgetBias, hidden)
+        - model.cell.hiden: unknown option; did you mean "hidden"? (options: bias, forgetBias, hidden, projSize)
         - optimizer.lr: expected >= 0, got -1
         - schedule.tMax: expected number, got nothing
         - train.batchSize: expected >= 1, got 0

@@ -89,8 +89,12 @@ export interface CellSpec<
   readonly description: string;
   /** Config schema with defaults; `recurrent list` prints it. */
   readonly schema: TSchema;
-  /** Parameter shapes (and initialisers) for an input of `input` features. */
-  params(config: CellConfig<TSchema>): Record<TParam, ParamSpec | Shape>;
+  /**
+   * Parameter shapes (and initialisers) for an input of `input` features. A
+   * parameter that an option leaves out (`bias: false`) is simply absent, so
+   * the keys may be optional; `step` then finds it `undefined`.
+   */
+  params(config: CellConfig<TSchema>): { [K in TParam]?: ParamSpec | Shape };
   /** Shapes of the state parts for a batch (zeros are the initial state). */
   state(config: CellConfig<TSchema> & { readonly batch: number }): Record<TPart, Shape>;
   /** Output features per step. */

@@ -54,6 +54,8 @@ export type {
 export { GradientFlowRecorder, gradientFlow, normsOverTime } from "./gradient-flow.js";
 export type { Initializer } from "./init.js";
 export { linearDefault, recurrentDefault } from "./init.js";
+export type { LengthsOptions } from "./lengths.js";
+export { lengthsToMask } from "./lengths.js";
 export type { CountTransitionsOptions, TransitionTable } from "./markov-counts.js";
 export { countTransitions, loadMarkovTable } from "./markov-counts.js";
 export { builtInCells, cellsPlugin } from "./plugin.js";

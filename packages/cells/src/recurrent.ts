@@ -2,8 +2,8 @@
  * `Recurrent`: a module that runs a cell over a sequence, as torch.nn.LSTM
  * does for the LSTM, but for any cell: stacked layers, both directions,
  * dropout between layers, batch-first input, an initial state in and the
- * final state out, variable-length batches through a mask, and full or
- * truncated BPTT.
+ * final state out, variable-length batches through a mask or lengths, and
+ * full or truncated BPTT.
  *
  * Parameters are named PyTorch-style, `<param>_l<layer>` and
  * `<param>_l<layer>_reverse`, so the built-in rnn, lstm and gru load
@@ -30,6 +30,7 @@ import { runDerived } from "./compile/derived.js";
 import { planFor } from "./compile/plan.js";
 import { CellError } from "./errors.js";
 import { recurrentDefault } from "./init.js";
+import { lengthsToMask } from "./lengths.js";
 import { runSteps } from "./runner.js";
 
 export interface RecurrentOptions {
@@ -58,6 +59,13 @@ export interface ForwardOptions {
   readonly state?: CellState;
   /** [time, batch] (or [batch, time] when batchFirst) 1/0 for real steps and padding. */
   readonly mask?: Tensor | null;
+  /**
+   * Instead of a mask: each row's length, [batch] (PyTorch's
+   * pack_padded_sequence lengths); rows are right-padded after it.
+   */
+  readonly lengths?: Int32Array | Tensor;
+  /** With `lengths`: require them in decreasing order (default true, as PyTorch's enforce_sorted). */
+  readonly enforceSorted?: boolean;
   /** Truncated BPTT inside this call: cut the gradient through the state every k steps. */
   readonly truncate?: number;
   /** Called with each step's state per layer and direction (forces the step path). */
@@ -135,6 +143,7 @@ export class Recurrent extends Module {
         const params: Record<string, Parameter> = {};
         const hidden = typeof cell.config.hidden === "number" ? cell.config.hidden : outputSize;
         for (const [name, spec] of Object.entries(definition.params(context))) {
+          if (spec === undefined) continue;
           const { shape, init } = normalize(spec);
           const value = (init ?? recurrentDefault(hidden))(shape, rng, options.dtype ?? "float32");
           const suffix = `_l${layer}${direction === 1 ? "_reverse" : ""}`;
@@ -174,9 +183,19 @@ export class Recurrent extends Module {
     }
     this.checkForward(x, options);
     let sequence = this.batchFirst ? contiguous(transpose(x, 0, 1)) : contiguous(x);
+    const batch = sequence.shape[1] as number;
     let mask = options.mask ?? null;
     if (mask !== null && this.batchFirst) mask = contiguous(transpose(mask, 0, 1));
-    const batch = sequence.shape[1] as number;
+    if (options.lengths !== undefined) {
+      mask = lengthsToMask(
+        options.lengths,
+        sequence.shape[0] as number,
+        batch,
+        this.dtypeOf(),
+        this.cell.definition.name,
+        options.enforceSorted === undefined ? {} : { enforceSorted: options.enforceSorted },
+      );
+    }
     const initial = options.state ?? this.initialState(batch);
     const finals: CellState[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -232,6 +251,12 @@ export class Recurrent extends Module {
       ? [x.shape[1] as number, x.shape[0] as number]
       : [x.shape[0] as number, x.shape[1] as number];
     const mask = options.mask ?? null;
+    if (mask !== null && options.lengths !== undefined) {
+      throw new CellError(
+        "CONFIG",
+        `${name}: give either mask or lengths, not both (lengths become a mask)`,
+      );
+    }
     const maskShape = this.batchFirst ? [batch, time] : [time, batch];
     if (mask !== null && (mask.rank !== 2 || mask.shape.some((d, i) => d !== maskShape[i]))) {
       const layout = this.batchFirst ? "[batch, time]" : "[time, batch]";
