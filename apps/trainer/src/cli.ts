@@ -13,6 +13,7 @@ import { resumeCommand, trainCommand } from "./command-train.js";
 import { formatError, TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
 import { formatRegistry } from "./list.js";
+import { noteCommand } from "./note/command-note.js";
 import { registryWith } from "./setup.js";
 
 export interface RunOptions {
@@ -196,7 +197,26 @@ export function buildProgram(
     setCode(await compareCommand(config, flags, io));
   });
 
+  program
+    .command("note")
+    .description(
+      "the lecture note, measured: every claim's experiment in the note's order, one HTML page and JSON",
+    )
+    .option("--quick", "reduced budgets (about a minute); the directions of the claims still show")
+    .option("--only <sections>", "only these sections (ids or numbers 1–8, comma-separated)")
+    .option("--threads <n>", 'train.threads of every experiment ("auto": one per core)')
+    .option("--out <dir>", "where to write note.html and note.json (default runs/<time>-note)")
+    .addOption(pluginOption())
+    .action(async (flags) => {
+      setCode(await noteCommand(flags, io, argvOf(program)));
+    });
+
   return program;
+}
+
+/** The arguments of the running command, for the page's "made by" line. */
+function argvOf(program: Command): string[] {
+  return program.args.slice(1);
 }
 
 /** Run the command line; resolves to the exit code. */

@@ -15,13 +15,14 @@ import { readConfigFile } from "./config-edit.js";
 import { TrainerError } from "./errors.js";
 import { evaluate, formatMetrics, type Metrics } from "./evaluate.js";
 import type { TrainerIo } from "./io.js";
+import { longRangeColumns } from "./long-range-eval.js";
 import { buildModel, parameterCount } from "./model.js";
 import { createReporter, formatDuration, formatRate } from "./progress.js";
 import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
 import { writeRunReport } from "./run-report.js";
 import { Session } from "./session.js";
 import { applyFlags, type ConfigFlags, registryWith } from "./setup.js";
-import { loadDataset } from "./task.js";
+import { loadDataset, type Task } from "./task.js";
 import { trainLoop } from "./train-loop.js";
 
 export const ladder = ["ar", "markov", "latent-ar", "rnn", "lstm", "gru"] as const;
@@ -77,7 +78,8 @@ function configFor(base: Json, cell: string, registry: Registry): TrainerConfig 
   return resolveConfig(raw, registry);
 }
 
-function metricColumns(kind: "language-model" | "forecast", unit: string): [string, string][] {
+function metricColumns(kind: Task["kind"], unit: string): [string, string][] {
+  if (kind === "long-range") return longRangeColumns(unit);
   return kind === "language-model"
     ? [
         ["loss", `nats/${unit}`],
@@ -197,7 +199,10 @@ export async function compareCommand(
   for (const { cell, config } of configs) {
     const session = await Session.create(config, registry, { cwd: io.cwd, plugins, dataset });
     const task = session.task;
-    columns = metricColumns(task.kind, task.kind === "language-model" ? task.unit : "");
+    columns = metricColumns(
+      task.kind,
+      task.kind === "language-model" ? task.unit : task.kind === "long-range" ? task.inputs : "",
+    );
     if (cell === "markov" && task.kind === "language-model") {
       const started = io.now();
       const counted = buildModel(config, registry, task);

@@ -34,6 +34,7 @@ import {
 import type { Registry } from "@recurrent/registry";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
+import { type LongRangeTask, longRangeEvalExamples, longRangeTask } from "./long-range-task.js";
 import {
   chunks,
   enforcePolicy,
@@ -86,7 +87,7 @@ export interface SeriesTask extends TaskBase {
   toScaled(values: ArrayLike<number>): Float64Array;
 }
 
-export type Task = TokenTask | SeriesTask;
+export type Task = TokenTask | SeriesTask | LongRangeTask;
 
 /** Create the dataset entry; file paths in its options resolve against the working directory. */
 export async function loadDataset(
@@ -251,10 +252,12 @@ export function fromDataset(
         train: chunks(splits.train, config, what),
       };
     }
+    case "task":
+      return longRangeTask(dataset, config);
     default:
       throw new TrainerError(
         "UNSUPPORTED",
-        `data.dataset: "${dataset.name}" is a ${dataset.type} dataset (an endless synthetic task); the trainer trains on text, token streams, sequences and series`,
+        `data.dataset: "${(dataset as Dataset).name}" is a ${(dataset as Dataset).type} dataset; the trainer trains on text, token streams, sequences, series and long-range tasks`,
       );
   }
 }
@@ -290,11 +293,19 @@ function restoreScaler(
 /** What a checkpoint keeps of a task (the position is added by the session). */
 export function savedData(task: Task): SavedData {
   if (task.kind === "forecast") return { scaler: task.scaler?.toJSON() ?? null };
+  if (task.kind === "long-range") return {};
   return task.tokenizer === null ? {} : { tokenizer: task.tokenizer.toJSON() };
 }
 
 /** How many items each split holds, for the start-of-run summary. */
 export function splitSizes(task: Task): Record<SplitName, number> {
+  if (task.kind === "long-range") {
+    return {
+      train: Number.POSITIVE_INFINITY,
+      validation: longRangeEvalExamples,
+      test: longRangeEvalExamples,
+    };
+  }
   if (task.kind === "forecast") {
     return {
       train: task.splits.train.length,
