@@ -206,6 +206,11 @@ export function buildProgram(
     .option("--only <sections>", "only these sections (ids or numbers 1–8, comma-separated)")
     .option("--threads <n>", 'train.threads of every experiment ("auto": one per core)')
     .option("--out <dir>", "where to write note.html and note.json (default runs/<time>-note)")
+    .option(
+      "--reuse <note.json>",
+      "take the sections an earlier run measured from its note.json (repeatable)",
+      collect,
+    )
     .addOption(pluginOption())
     .action(async (flags) => {
       setCode(await noteCommand(flags, io, argvOf(program)));

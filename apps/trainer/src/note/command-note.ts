@@ -6,8 +6,10 @@
  * it and checks the direction of every claim); the full version is what the
  * trainer README reports.
  */
+
+import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { TrainerError } from "../errors.js";
 import { writeFileAtomic } from "../files.js";
 import type { TrainerIo } from "../io.js";
@@ -15,7 +17,7 @@ import { displayPath, RunDir, timestamp } from "../run-dir.js";
 import { registryWith } from "../setup.js";
 import { renderNotePage } from "./page.js";
 import type { NoteContext, Section, SectionResult } from "./section.js";
-import { gruSection, memorySection } from "./sections-memory.js";
+import { gruSection, memorySection, restoreMemoryResults } from "./sections-memory.js";
 import { ladderSection, markovSection, orderSection, windowSection } from "./sections-models.js";
 import { gradientsSection, truncationSection } from "./sections-training.js";
 import { DatasetCache } from "./train-one.js";
@@ -38,6 +40,33 @@ export interface NoteFlags {
   readonly out?: string;
   readonly plugin?: readonly string[];
   readonly threads?: string;
+  /** note.json files whose sections are taken as measured instead of run again. */
+  readonly reuse?: readonly string[];
+}
+
+/** The sections measured in earlier note.json files (a later file wins), by id. */
+function reusedSections(files: readonly string[], cwd: string): Map<string, SectionResult> {
+  const found = new Map<string, SectionResult>();
+  for (const file of files) {
+    const path = resolve(cwd, file);
+    let parsed: { sections?: SectionResult[] };
+    try {
+      parsed = JSON.parse(readFileSync(path, "utf8")) as { sections?: SectionResult[] };
+    } catch (error) {
+      throw new TrainerError(
+        "USAGE",
+        `--reuse ${file}: expected a note.json written by recurrent note, got ${(error as Error).message}`,
+      );
+    }
+    if (!Array.isArray(parsed.sections)) {
+      throw new TrainerError(
+        "USAGE",
+        `--reuse ${file}: expected a note.json with "sections", got none`,
+      );
+    }
+    for (const section of parsed.sections) found.set(section.id, section);
+  }
+  return found;
 }
 
 /** The sections `--only` names (ids or numbers), in the note's order; section 8 needs 7. */
@@ -72,6 +101,7 @@ export async function noteCommand(
   argv: readonly string[],
 ): Promise<number> {
   const sections = chosenSections(flags.only);
+  const reused = reusedSections(flags.reuse ?? [], io.cwd);
   const threads =
     flags.threads === undefined
       ? undefined
@@ -138,6 +168,14 @@ export async function noteCommand(
   };
   for (const section of sections) {
     say(section.title);
+    const earlier = reused.get(section.id);
+    if (earlier !== undefined) {
+      if (section === memorySection) restoreMemoryResults(earlier.numbers);
+      results.push(earlier);
+      say("  measured before (--reuse)\n");
+      write();
+      continue;
+    }
     const sectionStart = io.now();
     const result = await section.run(context);
     const seconds = (io.now() - sectionStart) / 1000;

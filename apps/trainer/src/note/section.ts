@@ -12,7 +12,7 @@ import type { Registry } from "@recurrent/registry";
 import { withEntryDefaults } from "../config.js";
 import { setPath } from "../config-edit.js";
 import type { TrainerIo } from "../io.js";
-import { type DatasetCache, type TrainedRun, trainOne } from "./train-one.js";
+import { type DatasetCache, type TrainedRun, type TrainLimits, trainOne } from "./train-one.js";
 
 export type Json = Record<string, unknown>;
 
@@ -89,6 +89,7 @@ export async function trainVariant(
   context: NoteContext,
   label: string,
   raw: Json,
+  limits: TrainLimits = {},
 ): Promise<TrainedRun> {
   const run = await trainOne(
     edited(raw, context.overrides),
@@ -96,6 +97,7 @@ export async function trainVariant(
     context.io,
     context.datasets,
     context.plugins,
+    limits,
   );
   const shown = Object.entries(run.metrics)
     .filter(([k]) => ["loss", "accuracy", "mse", "mse@1", "mse@64"].includes(k))

@@ -132,9 +132,16 @@ export function barChart(chart: BarChart): string {
     });
     body += `<text x="${margin.left + c * group + group / 2}" y="${height - margin.bottom + 16}" font-size="11" text-anchor="middle">${escapeXml(category)}</text>`;
   });
-  for (const ref of refs) {
-    body += `<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(ref.value)}" y2="${y(ref.value)}" stroke="#c00" stroke-dasharray="5 4"/><text x="${width - margin.right - 4}" y="${y(ref.value) - 4}" font-size="11" fill="#c00" text-anchor="end">${escapeXml(ref.label)}</text>`;
-  }
+  // Reference lines across the plot, labelled in the right margin (below the legend's rows).
+  refs.forEach((ref, k) => {
+    const at = y(ref.value);
+    body += `<line x1="${margin.left}" x2="${width - margin.right}" y1="${at}" y2="${at}" stroke="#c00" stroke-dasharray="5 4"/>`;
+    const labelY = Math.max(
+      at + 4,
+      margin.top + (chart.series.length > 1 ? chart.series.length : 0) * 20 + 12 + k * 14,
+    );
+    body += `<text x="${width - margin.right + 6}" y="${labelY}" font-size="10" fill="#c00">${escapeXml(ref.label)}</text>`;
+  });
   return frame(chart.title, body, chart.series.length > 1 ? chart.series.map((s) => s.name) : []);
 }
 

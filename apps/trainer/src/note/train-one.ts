@@ -53,12 +53,27 @@ export class DatasetCache {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+export interface TrainLimits {
+  /**
+   * Stop after this much CPU time of this process (user + system), whichever
+   * of it and the config's budget ends first. Unlike wall time it hardly
+   * moves when other jobs share the machine.
+   */
+  readonly cpuSeconds?: number;
+}
+
+const cpuSecondsNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
 export async function trainOne(
   raw: Json,
   registry: Registry,
   io: TrainerIo,
   datasets: DatasetCache,
   plugins: readonly string[],
+  limits: TrainLimits = {},
 ): Promise<TrainedRun> {
   const config = resolveConfig(raw, registry);
   const dataset = await datasets.get(config);
@@ -68,9 +83,15 @@ export async function trainOne(
   const every = Math.max(1, Math.floor((steps ?? 1000) / 50));
   const curve: [number, number][] = [];
   const started = io.now();
+  const cpuStart = cpuSecondsNow();
+  const cpuBudget = limits.cpuSeconds ?? Number.POSITIVE_INFINITY;
   let diverged: number | null = null;
   let maxGradNorm = 0;
-  while ((steps === null || session.step < steps) && io.now() - started < budgetMs) {
+  while (
+    (steps === null || session.step < steps) &&
+    io.now() - started < budgetMs &&
+    cpuSecondsNow() - cpuStart < cpuBudget
+  ) {
     const result = session.trainStep();
     maxGradNorm = Math.max(
       maxGradNorm,
