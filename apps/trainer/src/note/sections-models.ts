@@ -8,7 +8,6 @@
  */
 import { countTransitions, loadMarkovTable, type SequenceModel } from "@recurrent/cells";
 import { Generator } from "@recurrent/tensor";
-import { resolveConfig } from "../config.js";
 import { evaluate } from "../evaluate.js";
 import { buildModel, parameterCount } from "../model.js";
 import { sampleText } from "../sample.js";
@@ -341,7 +340,6 @@ export const ladderSection: Section = {
         "model.input": "auto",
         "train.steps": budget,
       });
-      resolveConfig(raw, context.registry);
       const run = await trainVariant(context, name, raw);
       rows.push({
         name,
