@@ -145,7 +145,8 @@ export async function noteCommand(
   const started = io.now();
   const results: SectionResult[] = [];
   const write = () => {
-    const seconds = (io.now() - started) / 1000;
+    // Time spent measuring: the sections' own times (reused sections keep theirs).
+    const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
     const command = ["recurrent", "note", ...argv].join(" ");
     const date = new Date().toISOString().slice(0, 10);
     const machine = `${cpus()[0]?.model ?? "cpu"} × ${availableParallelism()}, Node ${process.version}`;

@@ -89,7 +89,7 @@ figure{margin:0}figcaption{font-weight:600;font-size:.85rem}pre{background:#f6f6
 .pass{color:#17803d}.fail{color:#b3261e}.detail{color:#555;font-size:.9rem}.configs{color:#555;font-size:.9rem}
 </style></head><body>
 <h1>${escapeHtml(page.title)}</h1>
-<p class="meta">${escapeHtml(page.date)} · <code>${escapeHtml(page.command)}</code> · ${page.quick ? "quick (reduced budgets)" : "full"} · ${escapeHtml(page.machine)} · ${Math.round(page.seconds)} s · checks ${passed}/${all.length} held</p>
+<p class="meta">${escapeHtml(page.date)} · <code>${escapeHtml(page.command)}</code> · ${page.quick ? "quick (reduced budgets)" : "full"} · ${escapeHtml(page.machine)} · sections measured in ${Math.round(page.seconds)} s of wall time · checks ${passed}/${all.length} held</p>
 <p>Each section takes one claim of the lecture note <em>RNN Basic</em> (<code>../shared/seed/000_8660c546fe03b6f7.txt</code>, in Korean), in the note's order, and measures it with the library. The numbers are also in <code>note.json</code> beside this page.</p>
 <ol class="toc">${toc}</ol>
 ${page.sections.map(section).join("\n")}

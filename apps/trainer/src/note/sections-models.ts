@@ -282,7 +282,7 @@ export const markovSection: Section = {
         "The first-order Markov model p(x_t | x_{t−1}) has an exact solution by counting bigrams; a gradient fit of the same model must reach it, and it still forgets everything before the last character, which a latent model does not.",
       quote:
         "가정 : 나의 현재는 바로 직전 과거에만 DEPENDENT 하다! … 단점 : 과거의 많은 정보를 고려해야하는데, 그러질 못함",
-      experiment: `The markov cell (a V × V table of logits on one-hot inputs) fitted by Adam (lr 0.1, cosine annealing to 0) for ${budget} steps of 128 × 64 characters, against the same table counted from the training split (add-one smoothing); both evaluated on the whole validation split. Then latent-ar and an LSTM (hidden 64), ${latentBudget} steps of 32 × 64 characters, and a sample of ${length} characters from each after "${prefix}", drawn with the same seed at temperature 0.8.`,
+      experiment: `The markov model (one-hot input, a V × V table, the linear head) fitted by Adam (lr 0.1, cosine annealing to 0) for ${budget} steps of 128 × 64 characters, against the same table counted from the training split (add-one smoothing); both evaluated on the whole validation split. Then latent-ar and an LSTM (hidden 64), ${latentBudget} steps of 32 × 64 characters, and a sample of ${length} characters from each after "${prefix}", drawn with the same seed at temperature 0.8.`,
       configs: ["3-markov.json"],
       charts: [
         barChart({
