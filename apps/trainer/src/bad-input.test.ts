@@ -116,12 +116,11 @@ describe("bad input", () => {
   });
 
   it("a checkpoint that does not match the model: every mismatch, nothing written", async () => {
+    // resume refuses a model change up front, naming the field and both values
     const resume = await cli(cwd, "resume", "good", "--steps", "4", "--hidden", "16");
-    expect(resume.code).toBe(1);
-    expect(resume.err).toContain("the checkpoint does not match the model this config builds");
-    expect(resume.err).toContain(
-      'size mismatch for "recurrent.weight_hh_l0": expected [64,16], got [48,12]',
-    );
+    expect(resume.code).toBe(2);
+    expect(resume.err).toContain("resume cannot apply this change");
+    expect(resume.err).toContain("model.cell.hidden (12 → 16)");
     untouched();
     const evaluated = await cli(cwd, "eval", "good", "--cell", "gru");
     expect(evaluated.code).toBe(1);

@@ -7,14 +7,18 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { compareCommand } from "./command-compare.js";
+import { exportCommand } from "./command-export.js";
 import { gradflowCommand } from "./command-gradflow.js";
+import { importCommand } from "./command-import.js";
 import { evalCommand, forecastCommand, generateCommand } from "./command-inspect.js";
+import { reportCommand } from "./command-report.js";
 import { resumeCommand, trainCommand } from "./command-train.js";
 import { formatError, TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
 import { formatRegistry } from "./list.js";
 import { noteCommand } from "./note/command-note.js";
 import { registryWith } from "./setup.js";
+import { untrainableDatasets } from "./trainable.js";
 
 export interface RunOptions {
   /** How the user calls this program, for hints ("recurrent", "node apps/trainer/dist/main.js"). */
@@ -45,6 +49,29 @@ function configOptions(command: Command): Command {
     .option("--clip <x>", 'train.clip: max gradient norm ("none" to turn off)')
     .option("--eval-every <n>", "train.evalEvery")
     .option("--checkpoint-every <n>", "train.checkpointEvery");
+}
+
+/** Flags that only steer training: meaningless to eval, so refused rather than ignored. */
+const trainingOnly = {
+  steps: "--steps",
+  minutes: "--minutes",
+  lr: "--lr",
+  clip: "--clip",
+  seed: "--seed",
+  evalEvery: "--eval-every",
+  checkpointEvery: "--checkpoint-every",
+} as const;
+
+function refuseTrainingFlags(command: string, flags: Record<string, unknown>): void {
+  const given = Object.entries(trainingOnly)
+    .filter(([key]) => flags[key] !== undefined)
+    .map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw new TrainerError(
+      "USAGE",
+      `${command}: ${given.join(", ")} ${given.length === 1 ? "steers" : "steer"} training and would be ignored here; leave ${given.length === 1 ? "it" : "them"} out`,
+    );
+  }
 }
 
 const pluginOption = () =>
@@ -81,8 +108,12 @@ export function buildProgram(
   configOptions(
     program
       .command("resume")
-      .description("continue a run from its newest checkpoint (flags extend it, e.g. --steps 4000)")
-      .argument("<run>", "run directory")
+      .description(
+        "continue a run from its newest checkpoint (flags extend it, e.g. --steps 4000; changes that cannot take effect are refused)",
+      )
+      .argument("<run>", "run directory, or a checkpoint file in one")
+      .option("--config <file>", "continue with this config (e.g. an edited config.json)")
+      .option("--allow-data-change", "continue even though the data differs from the run's")
       .addOption(pluginOption()),
   ).action(async (run: string, flags) => {
     setCode(await resumeCommand(run, flags, io, { commandName }));
@@ -98,8 +129,17 @@ export function buildProgram(
       .option("--json", "print the metrics as JSON")
       .addOption(pluginOption()),
   ).action(async (run: string, flags) => {
+    refuseTrainingFlags("eval", flags);
     setCode(await evalCommand(run, flags, io));
   });
+
+  program
+    .command("report")
+    .description("rebuild a run's report.html from its metrics (e.g. after it was killed)")
+    .argument("<run>", "run directory")
+    .action(async (run: string) => {
+      setCode(await reportCommand(run, io));
+    });
 
   program
     .command("generate")
@@ -144,7 +184,11 @@ export function buildProgram(
     .addOption(pluginOption())
     .action(async (flags: { kind?: string; plugin?: string[] }) => {
       const { registry } = await registryWith(flags.plugin ?? [], io.cwd);
-      const text = formatRegistry(registry);
+      const notes = new Map<string, string>();
+      for (const [name, reason] of await untrainableDatasets(registry)) {
+        notes.set(`dataset/${name}`, `not trainable by train: ${reason}`);
+      }
+      const text = formatRegistry(registry, notes);
       if (flags.kind === undefined) io.stdout.write(`${text}\n`);
       else {
         registry.list(flags.kind); // an unknown kind fails with the list of kinds
@@ -215,6 +259,39 @@ export function buildProgram(
     .action(async (flags) => {
       setCode(await noteCommand(flags, io, argvOf(program)));
     });
+
+  program
+    .command("export")
+    .description("a trained model for ONNX Runtime (--format onnx) or PyTorch (--format pytorch)")
+    .argument("<run>", "run directory (its newest checkpoint) or checkpoint file")
+    .option("--format <format>", "onnx or pytorch")
+    .option("--out <path>", "file (onnx) or folder (pytorch); default inside the run directory")
+    .option("--step", "onnx: one time step with the state in and out, for generation")
+    .option("--batch <n>", 'onnx: a fixed batch size (default "dynamic")')
+    .option("--time <n>", 'onnx: a fixed sequence length (default "dynamic")')
+    .option("--sequence-lens", "onnx: add a sequence_lens input for padded batches")
+    .option("--config <file>", "build the model from this config instead of the recorded one")
+    .option("--set <path=value>", "override a config field (repeatable)", collect)
+    .addOption(pluginOption())
+    .action(async (run: string, flags) => {
+      setCode(await exportCommand(run, flags, io));
+    });
+
+  configOptions(
+    program
+      .command("import")
+      .description("a run directory from PyTorch weights (safetensors), for generate, eval, resume")
+      .argument("<weights>", "a state_dict saved as safetensors (e.g. model.safetensors)")
+      .option("--config <file>", "the config that builds the model the weights fit")
+      .option(
+        "--optimizer <file>",
+        "torch optimizer state as an export writes it (optimizer.safetensors)",
+      )
+      .option("--out <dir>", "run directory (default runs/<time>-imported-<cell>)")
+      .addOption(pluginOption()),
+  ).action(async (weights: string, flags) => {
+    setCode(await importCommand(weights, flags, io));
+  });
 
   return program;
 }

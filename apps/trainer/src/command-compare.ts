@@ -22,6 +22,7 @@ import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
 import { writeRunReport } from "./run-report.js";
 import { Session } from "./session.js";
 import { applyFlags, type ConfigFlags, registryWith } from "./setup.js";
+import { exitCodeOf, type StopSignal } from "./signals.js";
 import { loadDataset, type Task } from "./task.js";
 import { trainLoop } from "./train-loop.js";
 
@@ -195,6 +196,7 @@ export async function compareCommand(
 
   const dataset = await loadDataset(baseConfig, registry, io.cwd);
   const rows: CompareRow[] = [];
+  let stoppedBy: StopSignal | null = null;
   let columns: [string, string][] = [];
   for (const { cell, config } of configs) {
     const session = await Session.create(config, registry, { cwd: io.cwd, plugins, dataset });
@@ -248,6 +250,7 @@ export async function compareCommand(
     });
     if (result.interrupted) {
       say("interrupted: the table holds the models trained so far");
+      stoppedBy = result.signal ?? "SIGINT";
       break;
     }
   }
@@ -258,5 +261,6 @@ export async function compareCommand(
   say(
     `\nresults: ${displayPath(io.cwd, out.file("results.json"))} · each model's run (report, checkpoint) in ${displayPath(io.cwd, out.path)}/<cell>/`,
   );
-  return 0;
+  // Interrupted: the same exit code as train (130 for Ctrl-C), after the partial table.
+  return stoppedBy === null ? 0 : exitCodeOf(stoppedBy);
 }

@@ -41,6 +41,22 @@ function disposeState(state: CellState | undefined): void {
   for (const t of Object.values(state)) t.dispose();
 }
 
+/**
+ * Whether `split` holds enough to evaluate on (one target at least); a
+ * TrainerError naming the split if not. Called before training, so a split
+ * too small is found before the work, not after it.
+ */
+export function checkSplit(task: Task, split: Exclude<SplitName, "train">): void {
+  if (task.kind === "long-range") return; // held-out examples are drawn, never short
+  const size =
+    task.kind === "forecast"
+      ? task.splits[split].length
+      : task.sequences !== null
+        ? task.sequences[split].length * 2
+        : (task.ids as Record<SplitName, Int32Array>)[split].length;
+  if (size < 2) throw emptySplit(split);
+}
+
 export function evaluate(
   model: SequenceModel,
   task: Task,
@@ -48,6 +64,7 @@ export function evaluate(
   split: Exclude<SplitName, "train"> = "validation",
 ): Metrics {
   if (task.kind === "long-range") return evaluateLongRange(model, task, split);
+  checkSplit(task, split);
   return task.kind === "forecast"
     ? evaluateSeries(model, task, config, split)
     : evaluateTokens(model, task, config, split);
@@ -67,7 +84,6 @@ function evaluateTokens(
   const limit = config.eval.maxTokens ?? Number.POSITIVE_INFINITY;
   if (task.sequences !== null) {
     const sequences = task.sequences[split];
-    if (sequences.length === 0) throw emptySplit(split);
     const stream = sequenceBatches(sequences, { batchSize: 256, shuffle: false });
     let nats = 0;
     let count = 0;
@@ -85,7 +101,6 @@ function evaluateTokens(
     return tokenMetrics(nats, count);
   }
   const ids = (task.ids as Record<SplitName, Int32Array>)[split];
-  if (ids.length < 2) throw emptySplit(split);
   const numSteps = Math.min(config.train.bptt, ids.length - 1);
   const batchSize = Math.max(
     1,
@@ -118,7 +133,7 @@ function evaluateTokens(
 function emptySplit(split: string): TrainerError {
   return new TrainerError(
     "DATA",
-    `data: the ${split} split is too small to evaluate on; give data.split.${split} a larger share`,
+    `data: the ${split} split is too small to evaluate on (it needs 2 items at least); give data.split.${split} a larger share`,
   );
 }
 
@@ -186,7 +201,6 @@ function evaluateSeries(
   split: Exclude<SplitName, "train">,
 ): Metrics {
   const target = task.splits[split];
-  if (target.length < 2) throw emptySplit(split);
   const past = pastOf(task, split);
   const warm = Math.min(past.length, 4 * config.train.bptt); // the true past each forecast warms up on
   const full = new Float64Array(warm + target.length);

@@ -17,13 +17,23 @@ function optionsOf(entry: Entry): OptionInfo[] | undefined {
   }
 }
 
-export function formatRegistry(registry: Registry): string {
+/**
+ * Every kind and entry of the registry. `notes` adds a remark after an
+ * entry, keyed "kind/name" (list marks the datasets train refuses).
+ */
+export function formatRegistry(
+  registry: Registry,
+  notes: ReadonlyMap<string, string> = new Map(),
+): string {
   const lines: string[] = [];
   for (const kind of registry.kinds()) {
     const entries = registry.list(kind.name);
     lines.push(`${kind.name} — ${kind.description} (${entries.length})`);
     for (const entry of entries) {
-      lines.push(`  ${entry.name}${entry.description ? ` — ${entry.description}` : ""}`);
+      const note = notes.get(`${kind.name}/${entry.name}`);
+      lines.push(
+        `  ${entry.name}${entry.description ? ` — ${entry.description}` : ""}${note === undefined ? "" : ` [${note}]`}`,
+      );
       for (const option of optionsOf(entry) ?? []) {
         const fallback = option.required
           ? "required"

@@ -47,8 +47,19 @@ function findPackageDir(name: string, from: string): string | undefined {
   }
 }
 
+/** Entry files tried in a plugin directory that has no package.json. */
+const indexFiles = ["index.js", "index.mjs", "index.ts", "index.mts"];
+
 /** The file a package directory's "." export (or main) points at. */
 function packageEntry(dir: string, spec: string): string {
+  if (!existsSync(join(dir, "package.json"))) {
+    const index = indexFiles.map((f) => join(dir, f)).find((f) => existsSync(f));
+    if (index !== undefined) return index;
+    throw new TrainerError(
+      "PLUGIN",
+      `plugin ${JSON.stringify(spec)}: expected a package directory (with a package.json) or a module file, got the directory ${dir}, which has neither a package.json nor an ${indexFiles.join(" / ")}; pass the module file itself, e.g. --plugin ${join(spec, "my-cell.js")}`,
+    );
+  }
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
     name?: string;
     exports?: unknown;

@@ -27,9 +27,12 @@ import type { Registry } from "@recurrent/registry";
 import type { Generator, GeneratorState, Tensor } from "@recurrent/tensor";
 import { tidy } from "@recurrent/tensor";
 import type { TrainerConfig } from "./config.js";
+import type { DataSource } from "./data-source.js";
 import { TrainerError } from "./errors.js";
 import { evaluate, type Metrics } from "./evaluate.js";
+import { requireFinite } from "./finite-weights.js";
 import { buildModel } from "./model.js";
+import { checkMemory } from "./preflight.js";
 import { buildTask, type SavedData, savedData, type Task } from "./task.js";
 import { startThreads } from "./threads.js";
 
@@ -60,6 +63,8 @@ export interface SessionOptions {
   readonly plugins?: readonly string[];
   /** The dataset, already loaded (compare and gradflow build many sessions on one). */
   readonly dataset?: Dataset;
+  /** The data file's path and hash, saved in the checkpoint's data section. */
+  readonly dataSource?: DataSource | null;
 }
 
 /** The generator behind the model's dropout between layers. */
@@ -73,6 +78,8 @@ export class Session {
   elapsedMs = 0;
   /** The state carried into the next batch (policy "carry"), detached. */
   carried: CellState | null = null;
+  /** The data file the run trains on (path, size, SHA-256), when it reads one. */
+  dataSource: DataSource | null = null;
   readonly parameters: [string, Tensor][];
   private readonly plateau: boolean;
 
@@ -100,6 +107,7 @@ export class Session {
     const checkpoint = options.checkpoint;
     const saved = checkpoint?.has("data") ? (checkpoint.json<SavedData>("data") ?? {}) : {};
     const task = await buildTask(config, registry, options.cwd, saved, options.dataset);
+    checkMemory(config, registry, task); // before anything large is allocated
     const model = buildModel(config, registry, task);
     const { name: optimizerName, ...optimizerOptions } = config.optimizer;
     const transform = registry.create(
@@ -136,6 +144,7 @@ export class Session {
       options.plugins ?? [],
     );
     if (checkpoint !== undefined) session.restore(checkpoint);
+    session.dataSource = options.dataSource ?? session.dataSource;
     return session;
   }
 
@@ -217,7 +226,11 @@ export class Session {
     if (this.scheduler !== null) checkpoint.add("schedule", this.scheduler.stateDict());
     checkpoint.add("state", { tensors: this.carried ?? {} });
     checkpoint.add("data", {
-      json: { ...savedData(this.task), position: this.task.train.position },
+      json: {
+        ...savedData(this.task),
+        position: this.task.train.position,
+        ...(this.dataSource === null ? {} : { source: this.dataSource }),
+      },
     });
     const dropout = dropoutGenerator(this.model);
     checkpoint.add("rng", { json: { dropout: dropout?.getState() ?? null } });
@@ -231,6 +244,7 @@ export class Session {
    * every mismatched key listed, and nothing is written anywhere.
    */
   private restore(checkpoint: Checkpoint): void {
+    requireFinite("model", checkpoint.tensors("model"));
     try {
       this.model.loadStateDict(checkpoint.tensors("model"));
     } catch (error) {
@@ -275,6 +289,10 @@ export class Session {
     }>("rng");
     const dropout = dropoutGenerator(this.model);
     if (rng?.dropout && dropout !== undefined) dropout.setState(rng.dropout);
+    const data = checkpoint.has("data")
+      ? checkpoint.json<{ source?: DataSource }>("data")
+      : undefined;
+    this.dataSource = data?.source ?? null;
     const progress = checkpoint.json<TrainerProgress>("trainer");
     this.step = progress?.step ?? 0;
     this.tokens = progress?.tokens ?? 0;

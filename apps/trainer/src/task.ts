@@ -35,6 +35,7 @@ import type { Registry } from "@recurrent/registry";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
 import { type LongRangeTask, longRangeEvalExamples, longRangeTask } from "./long-range-task.js";
+import { checkTextEncoding } from "./text-encoding.js";
 import {
   chunks,
   enforcePolicy,
@@ -42,12 +43,15 @@ import {
   type TrainStream,
   tooShort,
 } from "./train-stream.js";
+import { requireTrainable } from "./trainable.js";
 
 export type SplitName = "train" | "validation" | "test";
 
 /** What a checkpoint keeps of the data: the fitted tokenizer or scaler and the stream position. */
 export interface SavedData {
   readonly tokenizer?: TokenizerJSON;
+  /** How token ids were framed: one long text, or independent sequences (<bos> … <eos>). */
+  readonly framing?: "text" | "sequences";
   readonly scaler?: ScalerJSON | null;
   readonly position?: BatchPosition;
 }
@@ -97,7 +101,12 @@ export async function loadDataset(
 ): Promise<Dataset> {
   const { name, ...rest } = config.data.dataset;
   const options: Record<string, unknown> = { ...rest };
-  if (typeof options.path === "string") options.path = resolve(cwd, options.path);
+  if (typeof options.path === "string") {
+    options.path = resolve(cwd, options.path);
+    if (typeof options.encoding === "string") {
+      checkTextEncoding(options.path as string, options.encoding, "data.dataset.path");
+    }
+  }
   const created = await registry.create("dataset", name, options as never);
   return created as Dataset;
 }
@@ -126,6 +135,7 @@ export function fromDataset(
   registry: Registry,
   saved: SavedData,
 ): Task {
+  requireTrainable(dataset);
   const fractions = config.data.split;
   const what = `"${dataset.name}"`;
   const split = <T>(fn: () => T, unit: string): T => {
@@ -294,7 +304,9 @@ function restoreScaler(
 export function savedData(task: Task): SavedData {
   if (task.kind === "forecast") return { scaler: task.scaler?.toJSON() ?? null };
   if (task.kind === "long-range") return {};
-  return task.tokenizer === null ? {} : { tokenizer: task.tokenizer.toJSON() };
+  if (task.tokenizer === null) return {};
+  const framing = task.source === "sequences" ? "sequences" : "text";
+  return { tokenizer: task.tokenizer.toJSON(), framing };
 }
 
 /** How many items each split holds, for the start-of-run summary. */
