@@ -54,7 +54,7 @@ describe("bad input", () => {
         - optimizer.lr: expected >= 0, got -1
         - schedule.tMax: expected number, got nothing
         - train.batchSize: expected >= 1, got 0
-        - train.stpes: unknown option; did you mean "steps"? (options: batchSize, batching, bptt, checkpointEvery, clip, evalEvery, keepCheckpoints, minutes, seed, statePolicy, steps, threads)
+        - train.stpes: unknown option; did you mean "steps"? (options: batchSize, batching, bptt, checkpointEvery, clip, evalEvery, keepCheckpoints, minutes, seed, statePolicy, steps, threads, truncate)
         - train.statePolicy: expected "auto" or "reset" with random batches: their rows do not continue one another, so a carried state would leak between unrelated chunks
         - eval.temperature: expected number, got "hot"
       "

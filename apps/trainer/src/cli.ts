@@ -16,6 +16,7 @@ import { resumeCommand, trainCommand } from "./command-train.js";
 import { formatError, TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
 import { formatRegistry } from "./list.js";
+import { noteCommand } from "./note/command-note.js";
 import { registryWith } from "./setup.js";
 import { untrainableDatasets } from "./trainable.js";
 
@@ -241,6 +242,25 @@ export function buildProgram(
   });
 
   program
+    .command("note")
+    .description(
+      "the lecture note, measured: every claim's experiment in the note's order, one HTML page and JSON",
+    )
+    .option("--quick", "reduced budgets (about a minute); the directions of the claims still show")
+    .option("--only <sections>", "only these sections (ids or numbers 1–8, comma-separated)")
+    .option("--threads <n>", 'train.threads of every experiment ("auto": one per core)')
+    .option("--out <dir>", "where to write note.html and note.json (default runs/<time>-note)")
+    .option(
+      "--reuse <note.json>",
+      "take the sections an earlier run measured from its note.json (repeatable)",
+      collect,
+    )
+    .addOption(pluginOption())
+    .action(async (flags) => {
+      setCode(await noteCommand(flags, io, argvOf(program)));
+    });
+
+  program
     .command("export")
     .description("a trained model for ONNX Runtime (--format onnx) or PyTorch (--format pytorch)")
     .argument("<run>", "run directory (its newest checkpoint) or checkpoint file")
@@ -274,6 +294,11 @@ export function buildProgram(
   });
 
   return program;
+}
+
+/** The arguments of the running command, for the page's "made by" line. */
+function argvOf(program: Command): string[] {
+  return program.args.slice(1);
 }
 
 /** Run the command line; resolves to the exit code. */

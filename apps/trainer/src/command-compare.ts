@@ -17,6 +17,7 @@ import { readConfigFile } from "./config-edit.js";
 import { TrainerError } from "./errors.js";
 import { evaluate, formatMetrics, type Metrics } from "./evaluate.js";
 import type { TrainerIo } from "./io.js";
+import { longRangeColumns } from "./long-range-eval.js";
 import { buildModel, parameterCount } from "./model.js";
 import { createReporter, formatDuration, formatRate } from "./progress.js";
 import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
@@ -24,7 +25,7 @@ import { writeRunReport } from "./run-report.js";
 import { Session } from "./session.js";
 import { applyFlags, type ConfigFlags, registryWith } from "./setup.js";
 import { exitCodeOf, type StopSignal } from "./signals.js";
-import { loadDataset } from "./task.js";
+import { loadDataset, type Task } from "./task.js";
 import { trainLoop } from "./train-loop.js";
 
 /** The note's ladder, in its order: the built-in cells as @recurrent/cells lists them. */
@@ -78,7 +79,8 @@ function configFor(base: Json, cell: string, registry: Registry): TrainerConfig 
   return resolveConfig(raw, registry);
 }
 
-function metricColumns(kind: "language-model" | "forecast", unit: string): [string, string][] {
+function metricColumns(kind: Task["kind"], unit: string): [string, string][] {
+  if (kind === "long-range") return longRangeColumns(unit);
   return kind === "language-model"
     ? [
         ["loss", `nats/${unit}`],
@@ -200,7 +202,10 @@ export async function compareCommand(
   for (const { cell, config } of configs) {
     const session = await Session.create(config, registry, { cwd: io.cwd, plugins, dataset });
     const task = session.task;
-    columns = metricColumns(task.kind, task.kind === "language-model" ? task.unit : "");
+    columns = metricColumns(
+      task.kind,
+      task.kind === "language-model" ? task.unit : task.kind === "long-range" ? task.inputs : "",
+    );
     const exactFit = capabilitiesOf(registry, cell).exactFit;
     if (exactFit !== null && task.kind === "language-model") {
       const started = io.now();

@@ -135,7 +135,9 @@ export async function generateCommand(
   if (task.kind !== "language-model") {
     throw new TrainerError(
       "USAGE",
-      `generate: this run forecasts a series; use \`recurrent forecast ${target}\``,
+      task.kind === "forecast"
+        ? `generate: this run forecasts a series; use \`recurrent forecast ${target}\``
+        : `generate: this run learns ${task.dataset.name}, a long-range task, not a language model; use \`recurrent eval ${target}\``,
     );
   }
   const { unknown } = checkPrefix(task, flags.prefix ?? "");
@@ -179,7 +181,9 @@ export async function forecastCommand(
   if (task.kind !== "forecast") {
     throw new TrainerError(
       "USAGE",
-      `forecast: this run is a language model; use \`recurrent generate ${target}\``,
+      task.kind === "language-model"
+        ? `forecast: this run is a language model; use \`recurrent generate ${target}\``
+        : `forecast: this run learns ${task.dataset.name}, a long-range task, not a series; use \`recurrent eval ${target}\``,
     );
   }
   let values: Float64Array = task.values;

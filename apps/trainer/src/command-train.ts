@@ -14,6 +14,7 @@ import { TrainerError } from "./errors.js";
 import { checkSplit, formatMetrics } from "./evaluate.js";
 import { measureGradFlow } from "./gradient-flow.js";
 import type { TrainerIo } from "./io.js";
+import { describeLongRange } from "./long-range-task.js";
 import { parameterCount } from "./model.js";
 import { checkDisk } from "./preflight.js";
 import { formatDuration, formatRate } from "./progress.js";
@@ -74,6 +75,7 @@ function describeData(session: Session): string {
   const { task } = session;
   const sizes = splitSizes(task);
   const n = (v: number) => v.toLocaleString("en-US");
+  if (task.kind === "long-range") return describeLongRange(task);
   if (task.kind === "forecast") {
     return `${task.description}: ${n(sizes.train)} / ${n(sizes.validation)} / ${n(sizes.test)} values (train/validation/test), scaler ${task.scaler?.kind ?? "none"}`;
   }
@@ -126,7 +128,11 @@ function budgetText(config: TrainerConfig, task?: Task): string {
   if (steps !== null) parts.push(`${steps} steps`);
   if (minutes !== null) parts.push(`${minutes} min`);
   const sequences = task?.kind === "language-model" && task.source === "sequences";
-  const batch = sequences ? `${batchSize} sequences` : `${batchSize} × ${bptt} steps`;
+  const batch = sequences
+    ? `${batchSize} sequences`
+    : task?.kind === "long-range"
+      ? `${batchSize} examples`
+      : `${batchSize} × ${bptt} steps`;
   const count = threads === "auto" ? availableParallelism() : threads;
   return `${parts.join(" or ")} · batch ${batch}${count > 1 ? ` · ${count} threads` : ""}`;
 }

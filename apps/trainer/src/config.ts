@@ -92,6 +92,15 @@ export const trainerConfigSchema = z.strictObject({
         .enum(["sequential", "random"])
         .default("sequential")
         .describe("how a long sequence is cut (independent sequences are always padded batches)"),
+      truncate: z
+        .number()
+        .int()
+        .min(1)
+        .nullable()
+        .default(null)
+        .describe(
+          "truncated BPTT inside a batch: cut the gradient through the state every k steps (null: through the whole batch)",
+        ),
       statePolicy: z
         .enum(["auto", "carry", "reset"])
         .default("auto")

@@ -20,6 +20,7 @@ import { crossEntropy } from "@recurrent/nn";
 import { slice, tensor, tidy } from "@recurrent/tensor";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
+import { evaluateLongRange, formatLongRange } from "./long-range-eval.js";
 import type { SeriesTask, SplitName, Task, TokenTask } from "./task.js";
 
 export type Metrics = Record<string, number>;
@@ -46,6 +47,7 @@ function disposeState(state: CellState | undefined): void {
  * too small is found before the work, not after it.
  */
 export function checkSplit(task: Task, split: Exclude<SplitName, "train">): void {
+  if (task.kind === "long-range") return; // held-out examples are drawn, never short
   const size =
     task.kind === "forecast"
       ? task.splits[split].length
@@ -61,6 +63,7 @@ export function evaluate(
   config: TrainerConfig,
   split: Exclude<SplitName, "train"> = "validation",
 ): Metrics {
+  if (task.kind === "long-range") return evaluateLongRange(model, task, split);
   checkSplit(task, split);
   return task.kind === "forecast"
     ? evaluateSeries(model, task, config, split)
@@ -295,6 +298,7 @@ export function formatMetrics(task: Task, metrics: Metrics): string {
       : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
         ? v.toExponential(2)
         : v.toFixed(digits);
+  if (task.kind === "long-range") return formatLongRange(task, metrics);
   if (task.kind === "language-model") {
     const unit = task.unit === "char" ? "char" : task.unit;
     return `${g(metrics.loss)} nats/${unit} · ${g(metrics.bits, 3)} bits/${unit} · perplexity ${g(metrics.perplexity, 2)}`;

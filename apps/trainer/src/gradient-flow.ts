@@ -53,6 +53,14 @@ function probeBatch(task: Task, options: GradFlowOptions): Probe {
     }).batchAt({ epoch: 0, batch: 0 });
     return { inputs: batch.inputs, targets: batch.targets, mask: batch.mask };
   }
+  if (task.kind === "long-range") {
+    const batch = task.heldOut(split === "test" ? "test" : "validation", options.batch).batchAt({
+      epoch: 0,
+      batch: 0,
+    });
+    batch.lossMask?.dispose();
+    return { inputs: batch.inputs, targets: batch.targets, mask: null }; // L: the last step
+  }
   const source =
     task.kind === "forecast"
       ? task.splits[split]

@@ -629,7 +629,7 @@ describe("list agrees with train on what is trainable", () => {
     expect(refused.err).toContain(
       "an endless synthetic task, which the trainer does not train on yet",
     );
-  });
+  }, 60_000); // copy-task trains now: two steps and a validation pass of 512 examples
 });
 
 describe("the README's commands run as printed", () => {

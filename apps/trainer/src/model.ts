@@ -17,6 +17,9 @@ import type { Task } from "./task.js";
 /** How the task's inputs reach the first layer: as configured, or as the cell prefers (`auto`). */
 export function inputOf(config: TrainerConfig, task: Task, registry: Registry): SequenceInput {
   if (task.kind === "forecast") return { kind: "features", size: 1 };
+  if (task.kind === "long-range" && task.inputs === "values") {
+    return { kind: "features", size: task.features };
+  }
   const choice = config.model.input;
   const oneHot =
     choice === "one-hot" ||
@@ -31,7 +34,8 @@ export function buildModel(config: TrainerConfig, registry: Registry, task: Task
   const cell = registry.create("cell", name, options as never) as Cell;
   const model = new SequenceModel(cell, {
     input: inputOf(config, task, registry),
-    outputSize: task.kind === "forecast" ? 1 : task.vocab,
+    outputSize:
+      task.kind === "forecast" ? 1 : task.kind === "long-range" ? task.outputSize : task.vocab,
     numLayers: config.model.layers,
     dropout: config.model.dropout,
     seed: config.train.seed,

@@ -126,7 +126,10 @@ export class Session {
       scheduler = new Scheduler(optimizer, schedule);
     }
     const lossEntry = config.loss ?? {
-      name: task.kind === "forecast" ? "mse" : "cross-entropy",
+      name:
+        task.kind === "forecast" || (task.kind === "long-range" && task.inputs === "values")
+          ? "mse"
+          : "cross-entropy",
     };
     const { name: lossName, ...lossOptions } = lossEntry;
     const loss = registry.create("loss", lossName, lossOptions as never) as LossFn;
@@ -155,12 +158,14 @@ export class Session {
       this.optimizer.zeroGrad();
       const forward = this.model.forward(batch.inputs, {
         ...(initial === null ? {} : { state: initial }),
+        ...truncation(this.config.train.truncate, batch.inputs.shape[0] as number),
         ...(batch.mask === null ? {} : { mask: batch.mask }),
       });
+      const lossMask = batch.lossMask ?? batch.mask;
       const loss = this.loss(
         forward.output,
         batch.targets,
-        batch.mask === null ? undefined : { mask: batch.mask },
+        lossMask === null ? undefined : { mask: lossMask },
       );
       backward(loss);
       const value = loss.item();
@@ -293,6 +298,11 @@ export class Session {
     this.tokens = progress?.tokens ?? 0;
     this.elapsedMs = progress?.elapsedMs ?? 0;
   }
+}
+
+/** The `truncate` option of a forward pass: none when the cut is as long as the batch (nothing to cut). */
+function truncation(every: number | null, steps: number): { truncate?: number } {
+  return every === null || every >= steps ? {} : { truncate: every };
 }
 
 /** The global L2 norm of the gradients (what clipping would measure), without clipping. */

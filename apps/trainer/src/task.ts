@@ -34,6 +34,7 @@ import {
 import type { Registry } from "@recurrent/registry";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
+import { type LongRangeTask, longRangeEvalExamples, longRangeTask } from "./long-range-task.js";
 import { checkTextEncoding } from "./text-encoding.js";
 import {
   chunks,
@@ -90,7 +91,7 @@ export interface SeriesTask extends TaskBase {
   toScaled(values: ArrayLike<number>): Float64Array;
 }
 
-export type Task = TokenTask | SeriesTask;
+export type Task = TokenTask | SeriesTask | LongRangeTask;
 
 /** Create the dataset entry; file paths in its options resolve against the working directory. */
 export async function loadDataset(
@@ -261,10 +262,12 @@ export function fromDataset(
         train: chunks(splits.train, config, what),
       };
     }
+    case "task":
+      return longRangeTask(dataset, config);
     default:
       throw new TrainerError(
         "UNSUPPORTED",
-        `data.dataset: "${dataset.name}" is a ${dataset.type} dataset (an endless synthetic task); the trainer trains on text, token streams, sequences and series`,
+        `data.dataset: "${(dataset as Dataset).name}" is a ${(dataset as Dataset).type} dataset; the trainer trains on text, token streams, sequences, series and long-range tasks`,
       );
   }
 }
@@ -300,6 +303,7 @@ function restoreScaler(
 /** What a checkpoint keeps of a task (the position is added by the session). */
 export function savedData(task: Task): SavedData {
   if (task.kind === "forecast") return { scaler: task.scaler?.toJSON() ?? null };
+  if (task.kind === "long-range") return {};
   if (task.tokenizer === null) return {};
   const framing = task.source === "sequences" ? "sequences" : "text";
   return { tokenizer: task.tokenizer.toJSON(), framing };
@@ -307,6 +311,13 @@ export function savedData(task: Task): SavedData {
 
 /** How many items each split holds, for the start-of-run summary. */
 export function splitSizes(task: Task): Record<SplitName, number> {
+  if (task.kind === "long-range") {
+    return {
+      train: Number.POSITIVE_INFINITY,
+      validation: longRangeEvalExamples,
+      test: longRangeEvalExamples,
+    };
+  }
   if (task.kind === "forecast") {
     return {
       train: task.splits.train.length,

@@ -14,14 +14,13 @@ export const trainableDatasetTypes: ReadonlySet<string> = new Set([
   "tokens",
   "sequences",
   "series",
+  "task",
 ]);
 
 /** Why a dataset type cannot be trained on, or null if it can. */
 export function untrainableReason(type: string): string | null {
   if (trainableDatasetTypes.has(type)) return null;
-  return type === "task"
-    ? "an endless synthetic task, which the trainer does not train on yet"
-    : `a dataset of type "${type}", which the trainer has no task for`;
+  return `a dataset of type "${type}", which the trainer has no task for`;
 }
 
 /** Throw the trainer's refusal for a dataset it cannot train on. */
