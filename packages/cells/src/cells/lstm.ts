@@ -81,6 +81,7 @@ export const lstm = defineCell({
     c: [batch, hidden],
   }),
   outputSize: ({ hidden, projSize }) => (projSize > 0 ? projSize : hidden),
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "LSTM" },
   step(x, { h, c }, p) {
     const gates = add(
       plusBias(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
