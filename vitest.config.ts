@@ -1,10 +1,56 @@
+import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+import { chromiumLaunchOptions } from "./scripts/chromium.js";
+
+/** Suites that also run in headless Chromium: the wasm backend, autograd, a fused cell, optimizers. */
+const browserSuites = [
+  "packages/tensor/src/backends/wasm/kernels.test.ts",
+  "packages/tensor/src/backends/wasm/gemm.test.ts",
+  "packages/tensor/src/backends/sequence.test.ts",
+  "packages/tensor/src/ops/gemm-into.test.ts",
+  "packages/tensor/src/ops/ops.test.ts",
+  "packages/tensor/src/runtime-compilation.test.ts",
+  "packages/autograd/src/rules/rules.test.ts",
+  "packages/autograd/src/backward.test.ts",
+  "packages/cells/src/fused/fused.test.ts",
+  "packages/optim/src/optimizer.test.ts",
+];
 
 // One run over every package and app (projects mode): a single summary, and
-// the plain closing line this workplace's CI reads.
+// the plain closing line this workplace's CI reads. Besides the Node projects
+// of each package: `browser` (the suites above in Chromium) and `bundle` (the
+// packed libraries bundled by Vite and esbuild into pages Chromium opens).
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*", "examples/*"],
+    projects: [
+      "packages/*",
+      "apps/*",
+      "examples/*",
+      {
+        resolve: {
+          conditions: ["@recurrent/source", "module", "browser", "development|production"],
+        },
+        test: {
+          name: "browser",
+          include: browserSuites,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
+            instances: [{ browser: "chromium" }],
+            screenshotFailures: false,
+          },
+        },
+      },
+      {
+        test: {
+          name: "bundle",
+          include: ["scripts/bundle-check/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+        },
+      },
+    ],
     reporters: ["default", "./scripts/vitest-plain-summary.ts"],
   },
 });

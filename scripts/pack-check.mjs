@@ -9,49 +9,14 @@
  *
  * Usage: node scripts/pack-check.mjs [package-dir-name ...]
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { libraries, recurrentDeps, root, run, tarballPacker } from "./tarballs.mjs";
 
-const root = resolve(import.meta.dirname, "..");
 const only = process.argv.slice(2);
 const scratch = mkdtempSync(join(tmpdir(), "recurrent-pack-check-"));
-const tarballs = join(scratch, "tarballs");
-
-const libraries = new Map(); // name -> { dir, manifest }
-for (const dir of readdirSync(join(root, "packages"))) {
-  const manifestPath = join(root, "packages", dir, "package.json");
-  if (!existsSync(manifestPath)) continue;
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-  if (!manifest.private) libraries.set(manifest.name, { dir, manifest });
-}
-
-function run(command, args, cwd) {
-  try {
-    return execFileSync(command, args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-  } catch (error) {
-    throw new Error(
-      `${command} ${args.join(" ")} (in ${cwd}) failed:\n${error.stdout}${error.stderr}`,
-    );
-  }
-}
-
-function recurrentDeps(name, seen = new Set()) {
-  const lib = libraries.get(name);
-  if (lib === undefined) throw new Error(`${name} is not a library under packages/`);
-  for (const dep of Object.keys(lib.manifest.dependencies ?? {})) {
-    if (dep.startsWith("@recurrent/") && !seen.has(dep)) {
-      seen.add(dep);
-      recurrentDeps(dep, seen);
-    }
-  }
-  return seen;
-}
+const pack = tarballPacker(join(scratch, "tarballs"));
 
 /** The README's example and, if the README shows it, the output it prints. */
 function exampleOf(dir) {
@@ -59,21 +24,6 @@ function exampleOf(dir) {
   const match = readme.match(/```ts example\n([\s\S]*?)```(?:\s*prints\s*```\n([\s\S]*?)```)?/);
   if (match === null) throw new Error(`packages/${dir}/README.md has no \`\`\`ts example block`);
   return { code: match[1], prints: match[2] };
-}
-
-const packed = new Map();
-function pack(name) {
-  if (packed.has(name)) return packed.get(name);
-  const { dir } = libraries.get(name);
-  const out = run("pnpm", ["pack", "--pack-destination", tarballs], join(root, "packages", dir));
-  const file = out
-    .trim()
-    .split("\n")
-    .filter((l) => l.endsWith(".tgz"))
-    .pop();
-  const path = file.startsWith("/") ? file : join(tarballs, file);
-  packed.set(name, path);
-  return path;
 }
 
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");

@@ -9,7 +9,13 @@
  *
  * Backends are also registry entries (kind `backend`, see `backendPlugin`),
  * so a third party adds one the same way it adds a cell.
+ *
+ * The built-in backends register themselves the first time any function here
+ * is called (not at import time), so bundlers cannot drop the registration:
+ * see backends/builtin.ts.
  */
+
+import { type BuiltinBackends, builtinBackends } from "./backends/builtin.js";
 import type {
   GruSequenceBackward,
   GruSequenceForward,
@@ -245,21 +251,25 @@ export interface Backend {
 
 const backends = new Map<string, Backend>();
 let active: Backend | undefined;
-let fallback: Backend | undefined;
-let chooseDefault: (() => Backend) | undefined;
+let builtins: BuiltinBackends | undefined;
 
-/** Make a backend available by name (the built-in ones register themselves). */
+/** Registers the built-in backends on first use; every entry point below calls it. */
+function ensureBuiltins(): BuiltinBackends {
+  if (builtins === undefined) {
+    builtins = builtinBackends();
+    for (const backend of builtins.available) backends.set(backend.name, backend);
+  }
+  return builtins;
+}
+
+/** Make a backend available by name (the built-in ones are always there). */
 export function registerBackend(backend: Backend): void {
+  ensureBuiltins();
   backends.set(backend.name, backend);
 }
 
-/** @internal the plain TypeScript backend, and how to pick the default. */
-export function setBackendDefaults(js: Backend, pickDefault: () => Backend): void {
-  fallback = js;
-  chooseDefault = pickDefault;
-}
-
 export function listBackends(): string[] {
+  ensureBuiltins();
   return [...backends.keys()];
 }
 
@@ -274,6 +284,7 @@ export function setBackend(nameOrBackend: string | Backend): Backend {
     active = nameOrBackend;
     return active;
   }
+  ensureBuiltins();
   const backend = backends.get(nameOrBackend);
   if (backend === undefined) {
     throw new TensorError(
@@ -286,10 +297,7 @@ export function setBackend(nameOrBackend: string | Backend): Backend {
 }
 
 export function getBackend(): Backend {
-  if (active === undefined) {
-    if (chooseDefault === undefined) throw new TensorError("BACKEND", "no backend is registered");
-    active = chooseDefault();
-  }
+  if (active === undefined) active = ensureBuiltins().preferred;
   return active;
 }
 
@@ -297,5 +305,5 @@ export function getBackend(): Backend {
 export function kernel<K extends keyof Kernels>(name: K): Kernels[K] {
   const own = getBackend().kernels[name];
   if (own !== undefined) return own;
-  return (fallback as Backend).kernels[name] as Kernels[K];
+  return ensureBuiltins().js.kernels[name] as Kernels[K];
 }

@@ -6,7 +6,6 @@
  * place; seeded random numbers; kernels behind a backend interface (`js`,
  * and `wasm` with SIMD GEMM, the default where WebAssembly SIMD exists).
  */
-import "./backends/select.js";
 
 export type {
   Backend,
@@ -29,6 +28,11 @@ export type { GeneratorState } from "./random.js";
 export { Generator } from "./random.js";
 export type { OpAttrs, OpName, Recorder } from "./record.js";
 export { recordOp, setRecorder } from "./record.js";
+export {
+  canCompileJs,
+  canCompileWasm,
+  warnRuntimeCompilationRefused,
+} from "./runtime-compilation.js";
 export { keep, tidy } from "./scope.js";
 export type { Shape } from "./shape.js";
 export { broadcastShapes, sizeOf } from "./shape.js";

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from "vitest";
-import "./backends/select.js";
 import { getBackend, setBackend } from "./backend.js";
 import type { WasmBackend } from "./backends/wasm/backend.js";
 import { rowBlocks } from "./backends/wasm/parallel.js";

@@ -15,7 +15,8 @@
 import { Worker } from "node:worker_threads";
 import { type Backend, registerBackend, setBackend } from "./backend.js";
 import { WasmBackend } from "./backends/wasm/backend.js";
-import { kernelNames, kernelsModule } from "./backends/wasm/kernels.js";
+import { kernelNames } from "./backends/wasm/kernels.js";
+import { sharedKernelsModule } from "./backends/wasm/kernels-shared.js";
 import type { ParallelKernel, ThreadPool } from "./backends/wasm/parallel.js";
 
 /** Control block per worker: i32 state, i32 kernel index, then up to `maxArgs` f64 arguments. */
@@ -76,8 +77,8 @@ export function enableThreads(options: ThreadOptions = {}): Backend {
   if (active !== null) return setBackend(active.backend);
   const threads = Math.max(1, Math.floor(options.threads ?? 2));
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 32768, shared: true });
-  const backend = new WasmBackend({ name: "wasm-threads", memory, shared: true });
-  const module = kernelsModule(true);
+  const module = sharedKernelsModule();
+  const backend = new WasmBackend({ name: "wasm-threads", memory, module });
   // Room for any sgemm: blocks are at most 128 rows, 4096 columns and 256 deep.
   const workBytes = backend.wasm.sgemmWorkBytes(128, 4096, 256);
   const lanes: Lane[] = [];

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from "vitest";
-import "./select.js";
 import { listBackends, setBackend } from "../backend.js";
 import { expectClose } from "../testing/reference.js";
 import { runSequenceCase, type SequenceCase } from "../testing/sequence-cases.js";

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import "../backends/select.js";
 import { listBackends, setBackend } from "../backend.js";
 import { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";

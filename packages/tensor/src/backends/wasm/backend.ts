@@ -24,12 +24,7 @@ import { jsKernels } from "../js/backend.js";
 import { batchOffsets } from "../js/mat-mul.js";
 import { isDense } from "../js/strided.js";
 import { LinearAllocator } from "./allocator.js";
-import {
-  instantiateKernels,
-  simdSupported,
-  type WasmKernels,
-  type WasmSequenceKernels,
-} from "./kernels.js";
+import { instantiateKernels, type WasmKernels, type WasmSequenceKernels } from "./kernels.js";
 import {
   columnSplitSgemm,
   gemmThreshold,
@@ -80,8 +75,8 @@ export interface WasmBackendOptions {
   readonly name?: string;
   /** The linear memory (a shared one for threads); a new private one by default. */
   readonly memory?: WebAssembly.Memory;
-  /** Whether `memory` is shared (selects the kernel build that imports a shared memory). */
-  readonly shared?: boolean;
+  /** The compiled kernels to run (the shared-memory build for a shared `memory`); the private-memory build by default. */
+  readonly module?: WebAssembly.Module;
 }
 
 export class WasmBackend implements Backend {
@@ -99,7 +94,7 @@ export class WasmBackend implements Backend {
   constructor(options: WasmBackendOptions = {}) {
     this.name = options.name ?? "wasm";
     this.linearMemory = options.memory ?? new WebAssembly.Memory({ initial: 256 });
-    this.wasm = instantiateKernels(this.linearMemory, options.shared ?? false);
+    this.wasm = instantiateKernels(this.linearMemory, options.module);
     this.allocator = new LinearAllocator(this.linearMemory, this.wasm.heapBase);
     this.kernels = {
       matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
@@ -485,9 +480,4 @@ export class WasmBackend implements Backend {
     }
     jsKernels.reduce(op, x, axes, out);
   }
-}
-
-/** The wasm backend, or undefined where WebAssembly SIMD is missing. */
-export function createWasmBackend(): WasmBackend | undefined {
-  return simdSupported() ? new WasmBackend() : undefined;
 }

@@ -8,7 +8,7 @@
 // `sgemmWorkBytes(m, n, k)` / `dgemmWorkBytes(m, n, k)` bytes (16-byte aligned).
 // If the caller grows the memory, typed-array views must be recreated; the kernels need nothing.
 
-import { kernelsWasmBase64, kernelsWasmSharedBase64 } from "../../generated/kernels-wasm.js";
+import { kernelsWasmBase64 } from "../../generated/kernels-wasm.js";
 
 /** Byte offset into the kernels' linear memory. */
 export type Ptr = number;
@@ -463,28 +463,37 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(simdProbe);
 }
 
-const compiledModules: { plain?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
+const compiledModules = new Map<string, WebAssembly.Module>();
 
-/**
- * The compiled kernel module (compiled synchronously once, then cached); `shared` picks the
- * build that imports a shared memory, for worker threads.
- */
-export function kernelsModule(shared = false): WebAssembly.Module {
-  const key = shared ? "shared" : "plain";
-  let module = compiledModules[key];
+/** Compiles a base64-encoded kernel build synchronously, once per build. */
+export function compileKernels(base64: string): WebAssembly.Module {
+  let module = compiledModules.get(base64);
   if (module === undefined) {
     if (!simdSupported()) throw new Error("WebAssembly SIMD is not supported by this engine");
-    module = new WebAssembly.Module(
-      decodeBase64(shared ? kernelsWasmSharedBase64 : kernelsWasmBase64),
-    );
-    compiledModules[key] = module;
+    module = new WebAssembly.Module(decodeBase64(base64));
+    compiledModules.set(base64, module);
   }
   return module;
 }
 
-/** Instantiates the kernels over `memory` (which must outlive them) and returns them typed. */
-export function instantiateKernels(memory: WebAssembly.Memory, shared = false): WasmKernels {
-  const instance = new WebAssembly.Instance(kernelsModule(shared), { env: { memory } });
+/**
+ * The compiled kernel module over a private memory. (The build over a shared memory, for
+ * threads, is `sharedKernelsModule` in kernels-shared.ts, kept apart so that bundles without
+ * threads do not carry it.)
+ */
+export function kernelsModule(): WebAssembly.Module {
+  return compileKernels(kernelsWasmBase64);
+}
+
+/**
+ * Instantiates the kernels (`module`, by default the private-memory build) over `memory`,
+ * which must outlive them, and returns them typed.
+ */
+export function instantiateKernels(
+  memory: WebAssembly.Memory,
+  module: WebAssembly.Module = kernelsModule(),
+): WasmKernels {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as Record<string, unknown>;
   const heapBase = exports.heapBase;
   if (typeof heapBase !== "function") throw new Error("kernel module lacks heapBase");
