@@ -1,25 +1,14 @@
 /**
- * Headless Chromium from Debian (/usr/bin/chromium), driven by
- * playwright-core: no browser is downloaded. Every page records its console
+ * Headless Chromium from Debian, launched as every browser test of the
+ * repository launches it (scripts/chromium.ts), driven by playwright-core:
+ * no browser is downloaded. Every page records its console
  * errors and uncaught exceptions, so a test can require there were none.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
-
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { chromiumLaunchOptions } from "../../../../scripts/chromium.js";
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions);
 }
 
 export interface WatchedPage {
