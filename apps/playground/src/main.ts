@@ -68,6 +68,7 @@ function onEvent(run: RunName, event: WorkerEvent): void {
       line.textContent = `${run === "b" ? "B: " : ""}step ${event.step}${total ? `/${total}` : ""} · loss ${fmt(event.loss)} · ${Math.round(event.tokensPerSecond).toLocaleString("en-US")} tokens/s · ${(event.elapsedMs / 1000).toFixed(1)} s`;
       line.dataset.step = String(event.step);
       line.dataset.tokensPerSecond = String(event.tokensPerSecond);
+      line.dataset.elapsedMs = String(event.elapsedMs);
       break;
     }
     case "eval": {
