@@ -169,6 +169,33 @@ describe("the playground in Chromium", () => {
     await page.context().close();
   });
 
+  test("trains two cells side by side on the noisy sine, and forecasts it", async () => {
+    const { page, errors } = await openApp(browser, plain.url);
+    await page.selectOption("#dataset", "sine");
+    await page.fill('#cell-options [data-option="hidden"]', "32");
+    await page.selectOption("#compare-cell", "gru");
+    await page.fill('#compare-options [data-option="hidden"]', "32");
+    await setTraining(page, { steps: 150, "eval-every": 50, bptt: 32, "batch-size": 16 });
+    await page.click("#compare-start");
+    await waitForState(page, "done");
+    await page.waitForFunction(
+      () => document.querySelector("#metrics-b")?.getAttribute("data-step") === "150",
+    );
+    // Scaled validation MSE: predicting the mean scores about 1; the noise alone about 0.08.
+    expect(await numberAttribute(page, "#metrics", "data-loss")).toBeLessThan(0.5);
+    expect(await numberAttribute(page, "#metrics-b", "data-loss")).toBeLessThan(0.5);
+    await page.fill("#horizon", "100");
+    await page.click("#forecast");
+    await page.waitForFunction(() => document.querySelector("#forecast-note")?.textContent !== "");
+    const note = (await page.textContent("#forecast-note")) ?? "";
+    expect(note).toMatch(/^100 steps ahead/);
+    expect(Number(/error ([\d.]+)/.exec(note)?.[1])).toBeLessThan(1);
+    expect(await page.locator("#forecast-chart canvas").count()).toBe(1);
+    await screenshot(page, "compare-forecast.png");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   test("with COOP/COEP the page trains on several threads, with the losses of one thread", async () => {
     const run = async (url: string) => {
       const { page, errors } = await openApp(browser, url);

@@ -36,7 +36,7 @@ export class CurvesChart {
       {
         width: width(container),
         height: 260,
-        title: "loss (nats per token) against the training step",
+        title: "loss against the training step (nats per token; scaled MSE for a series)",
         scales: { x: { time: false } },
         axes: [{ label: "step" }, { label: "loss" }],
         series: [
