@@ -53,7 +53,11 @@ export function tarballPacker(destination) {
   return function pack(name) {
     if (packed.has(name)) return packed.get(name);
     const { dir } = libraries.get(name);
-    const out = run("pnpm", ["pack", "--pack-destination", destination], join(root, "packages", dir));
+    const out = run(
+      "pnpm",
+      ["pack", "--pack-destination", destination],
+      join(root, "packages", dir),
+    );
     const file = out
       .trim()
       .split("\n")

@@ -10,10 +10,14 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-export function startViteDevServer(projectDir: string, pageDir: string): Promise<DevServer> {
+export function startViteDevServer(
+  projectDir: string,
+  pageDir: string,
+  extraArgs: string[] = [],
+): Promise<DevServer> {
   const child = spawn(
     join(projectDir, "node_modules", ".bin", "vite"),
-    ["--host", "127.0.0.1", "--port", "0", "--clearScreen", "false"],
+    ["--host", "127.0.0.1", "--port", "0", "--clearScreen", "false", ...extraArgs],
     { cwd: pageDir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
   );
   let output = "";

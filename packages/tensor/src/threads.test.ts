@@ -5,7 +5,7 @@ import { rowBlocks } from "./backends/wasm/parallel.js";
 import { matMul } from "./ops/mat-mul.js";
 import { Generator } from "./random.js";
 import { runSequenceCase, type SequenceCase } from "./testing/sequence-cases.js";
-import { disableThreads, enableThreads } from "./threads.js";
+import { disableThreads, enableThreads, threadsReady } from "./threads.js";
 
 describe("worker threads", () => {
   afterAll(async () => {
@@ -105,6 +105,15 @@ describe("worker threads", () => {
       tensorOf(b.toTypedArray(), [300, 600]),
     );
     expect(Array.from(split)).toEqual(Array.from(single.toTypedArray()));
+  });
+
+  it("threadsReady counts the threads running: the caller and each started worker", async () => {
+    await disableThreads();
+    expect(await threadsReady()).toBe(1);
+    enableThreads({ threads: 3 });
+    expect(await threadsReady()).toBe(3);
+    await disableThreads();
+    expect(await threadsReady()).toBe(1);
   });
 
   it("row blocks cover the batch in multiples of 4 rows, one per thread at most", () => {
