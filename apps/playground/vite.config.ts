@@ -25,7 +25,6 @@ export default defineConfig({
       "node:fs": builtins,
       "node:path": builtins,
       "node:os": builtins,
-      "node:worker_threads": here("./src/shims/worker-threads.ts"),
     },
   },
   worker: { format: "es" },

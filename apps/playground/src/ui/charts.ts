@@ -199,7 +199,7 @@ export class GradFlowChart {
     this.plot.setData([xs, xs.map(() => this.evaluations.length - 1)]);
     const first = norms[0] ?? 0;
     const last = norms[length - 1] ?? 0;
-    this.caption.textContent = `step ${step}: ‖∂L/∂${view.part}_t‖ from ${first.toExponential(1)} at t = 0 to ${last.toExponential(1)} at t = ${length - 1} (L: loss at the ${view.lossAt}); colours span 10^${this.bounds[0].toFixed(1)} … 10^${this.bounds[1].toFixed(1)}`;
+    this.caption.textContent = `step ${step}: ‖∂L/∂${view.part}_t‖ from ${first.toExponential(1)} at t = 0 to ${last.toExponential(1)} at t = ${length - 1} (L: the loss ${view.lossAt === "last step" ? "at the last step" : "over all steps"}); colours span 10^${this.bounds[0].toFixed(1)} … 10^${this.bounds[1].toFixed(1)}`;
   }
 
   clear(): void {

@@ -9,6 +9,7 @@
 import { Checkpoint } from "@recurrent/nn";
 import { describeOptions, type Entry, type Plugin, type Registry } from "@recurrent/registry";
 import { Generator } from "@recurrent/tensor";
+import { threadsReady } from "@recurrent/tensor/threads";
 import {
   measureGradFlow,
   parameterCount,
@@ -131,10 +132,11 @@ async function build(raw: Json, checkpoint?: Checkpoint): Promise<SessionSummary
   }
   session = created;
   rawConfig = raw;
-  return summary(created);
+  // Threads start once this worker returns to its event loop; report those actually running.
+  return summary(created, await threadsReady());
 }
 
-function summary(s: Session): SessionSummary {
+function summary(s: Session, running: number): SessionSummary {
   return {
     kind: s.task.kind,
     description: s.task.description,
@@ -143,7 +145,7 @@ function summary(s: Session): SessionSummary {
     vocab: s.task.kind === "language-model" ? s.task.vocab : null,
     step: s.step,
     steps: s.config.train.steps,
-    threads: s.config.train.threads === "auto" ? threads : s.config.train.threads,
+    threads: running,
     config: JSON.parse(JSON.stringify(s.config)) as Json,
   };
 }
