@@ -18,7 +18,7 @@ const browserSuites = [
 
 // One run over every package and app (projects mode): a single summary, and
 // the plain closing line this workplace's CI reads. Besides the Node projects
-// of each package: `browser` (the suites above in Chromium) and `bundle` (the
+// of each package: `browser` (the suites above in Chromium) and `browser-bundle` (the
 // packed libraries bundled by Vite and esbuild into pages Chromium opens).
 export default defineConfig({
   test: {
@@ -44,7 +44,7 @@ export default defineConfig({
       },
       {
         test: {
-          name: "bundle",
+          name: "browser-bundle",
           include: ["scripts/bundle-check/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 240_000,

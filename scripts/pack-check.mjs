@@ -5,18 +5,34 @@
  * @recurrent packages it depends on (transitively) into an empty scratch
  * project outside the workspace, then typecheck and run the example from the
  * package's README there. The example is the README's first code block whose
- * info string is `ts example`.
+ * info string is `ts example`. It also checks that every source map in the
+ * tarball points at sources the tarball ships (a bundler's dev server warns
+ * about each one that does not).
  *
  * Usage: node scripts/pack-check.mjs [package-dir-name ...]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { libraries, recurrentDeps, root, run, tarballPacker } from "./tarballs.mjs";
 
 const only = process.argv.slice(2);
 const scratch = mkdtempSync(join(tmpdir(), "recurrent-pack-check-"));
 const pack = tarballPacker(join(scratch, "tarballs"));
+
+/** Source maps under `dir` whose `sources` name a file that is not there. */
+function danglingSourceMaps(dir) {
+  const dangling = [];
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    if (!entry.endsWith(".map")) continue;
+    const map = join(dir, entry);
+    for (const source of JSON.parse(readFileSync(map, "utf8")).sources ?? []) {
+      const target = resolve(dirname(map), source);
+      if (!existsSync(target)) dangling.push(`${entry} → ${relative(dir, target)}`);
+    }
+  }
+  return dangling;
+}
 
 /** The README's example and, if the README shows it, the output it prints. */
 function exampleOf(dir) {
@@ -49,6 +65,12 @@ for (const name of names) {
     const expected = wanted.map((n) => n.slice("@recurrent/".length)).sort();
     if (installed.join() !== expected.join()) {
       throw new Error(`installed @recurrent/{${installed}} but expected only {${expected}}`);
+    }
+    const dangling = danglingSourceMaps(join(project, "node_modules", name));
+    if (dangling.length > 0) {
+      throw new Error(
+        `${dangling.length} source maps point at files the tarball does not ship, e.g. ${dangling.slice(0, 3).join(", ")}`,
+      );
     }
     const example = exampleOf(dir);
     writeFileSync(join(project, "example.ts"), example.code);

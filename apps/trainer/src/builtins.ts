@@ -6,6 +6,7 @@
 import { cellsPlugin } from "@recurrent/cells";
 import { dataPlugin } from "@recurrent/data";
 import { nodeDataPlugin } from "@recurrent/data/node";
+import { datasetsPlugin } from "@recurrent/datasets";
 import { nnPlugin } from "@recurrent/nn";
 import { optimPlugin } from "@recurrent/optim";
 import { createRegistry, type Plugin, type Registry } from "@recurrent/registry";
@@ -17,6 +18,7 @@ export const builtInPlugins: readonly Plugin[] = [
   nnPlugin,
   dataPlugin,
   nodeDataPlugin,
+  datasetsPlugin,
   backendPlugin,
 ];
 

