@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadFirstNames, loadMobyDick } from "@recurrent/data/node";
+import { loadFirstNames, loadMobyDick } from "@recurrent/datasets";
 
 const out = (name: string) => fileURLToPath(new URL(`../data/${name}`, import.meta.url));
 

@@ -1,6 +1,6 @@
 /**
  * `first-names-en` in the page: the same entry name, options and items as
- * the Node entry of @recurrent/data (which reads @stdlib's files from disk),
+ * the Node entry of @recurrent/datasets (which reads @stdlib's files from disk),
  * from the lists shipped in data/first-names.json (scripts/make-data.ts). A
  * checkpoint trained on it here names `first-names-en`, and the CLI rebuilds
  * exactly the same splits from its own copy; the reverse holds too.
