@@ -240,7 +240,8 @@ function cellConfig(run: RunName): Json {
 // ---- actions ----
 
 function setButtons(): void {
-  const ready = summaries.a !== undefined;
+  const ready = summaries.a !== undefined && summaries.a.generationOnly === null;
+  const loaded = summaries.a !== undefined;
   const running = trainingNow.a;
   $<HTMLButtonElement>("start").disabled = running;
   $<HTMLButtonElement>("pause").disabled = !running;
@@ -248,15 +249,15 @@ function setButtons(): void {
   $<HTMLButtonElement>("reset").disabled = !ready;
   $<HTMLButtonElement>("save").disabled = !ready;
   const kind = summaries.a?.kind;
-  $<HTMLButtonElement>("generate").disabled = !ready || kind !== "language-model";
-  $<HTMLButtonElement>("forecast").disabled = !ready || kind !== "forecast";
+  $<HTMLButtonElement>("generate").disabled = !loaded || kind !== "language-model";
+  $<HTMLButtonElement>("forecast").disabled = !loaded || kind !== "forecast";
 }
 
 function showSummary(run: RunName, summary: SessionSummary): void {
   summaries[run] = summary;
   if (run === "a") {
     $("summary").textContent =
-      `${summary.cell} · ${summary.parameters.toLocaleString("en-US")} parameters · ${summary.description}${summary.vocab === null ? "" : ` · vocabulary ${summary.vocab}`} · ${summary.threads} thread${summary.threads === 1 ? "" : "s"}`;
+      `${summary.cell} · ${summary.parameters.toLocaleString("en-US")} parameters · ${summary.generationOnly ?? summary.description}${summary.vocab === null ? "" : ` · vocabulary ${summary.vocab}`} · ${summary.threads} thread${summary.threads === 1 ? "" : "s"}`;
     $("threads").textContent =
       `${isolated ? "cross-origin isolated" : "not cross-origin isolated"} · training on ${summary.threads} thread${summary.threads === 1 ? "" : "s"}`;
     $("threads").dataset.threads = String(summary.threads);

@@ -36,6 +36,8 @@ export interface SessionSummary {
   readonly step: number;
   readonly steps: number | null;
   readonly threads: number;
+  /** Why the model can only generate (its data is a stand-in), or null. */
+  readonly generationOnly: string | null;
   /** The config as resolved (defaults filled), what a checkpoint records. */
   readonly config: Record<string, unknown>;
 }

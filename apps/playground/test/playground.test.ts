@@ -143,6 +143,43 @@ describe("the playground in Chromium", () => {
     expect(pageText.startsWith("Ma")).toBe(true);
     expect(`${pageText}\n`).toBe(cliText.stdout);
     await screenshot(page, "cli-checkpoint.png");
+
+    // A checkpoint of all of Moby Dick, which the page does not ship: it still generates.
+    const moby = {
+      data: { dataset: { name: "moby-dick" }, tokenizer: { name: "char" } },
+      model: { cell: { name: "lstm", hidden: 32 } },
+      optimizer: { name: "adam", lr: 0.01 },
+      train: { steps: 4, batchSize: 8, bptt: 32, evalEvery: 100, checkpointEvery: 100 },
+      eval: { maxTokens: 256, samples: 0 },
+    };
+    writeFileSync(join(work, "cli-moby.json"), JSON.stringify(moby));
+    const mobyRun = join(work, "cli-moby");
+    expect((await recurrent("train", join(work, "cli-moby.json"), "--out", mobyRun)).code).toBe(0);
+    const mobyText = await recurrent(
+      "generate",
+      mobyRun,
+      "--greedy",
+      "--prefix",
+      "Call me",
+      "--length",
+      "40",
+    );
+    expect(mobyText.code).toBe(0);
+    await page.setInputFiles("#load-file", join(mobyRun, "checkpoints", "step-000004.safetensors"));
+    await page.waitForFunction(() =>
+      document.querySelector("#progress")?.textContent?.includes("step-000004"),
+    );
+    expect(await page.textContent("#summary")).toContain(
+      "trained on moby-dick, which the page cannot rebuild: generation only",
+    );
+    expect(await page.isDisabled("#save")).toBe(true);
+    await page.fill("#prefix", "Call me");
+    await page.fill("#length", "40");
+    await page.click("#generate");
+    await page.waitForFunction(() =>
+      document.querySelector("#samples")?.textContent?.startsWith("Call me"),
+    );
+    expect(`${await page.textContent("#samples")}\n`).toBe(mobyText.stdout);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -6,6 +6,7 @@
  * while it trains; validation and the gradient flow ‖∂L/∂h_t‖ are measured
  * at every evaluation, as the CLI does.
  */
+import type { TokenizerJSON } from "@recurrent/data";
 import { Checkpoint } from "@recurrent/nn";
 import { describeOptions, type Entry, type Plugin, type Registry } from "@recurrent/registry";
 import { Generator } from "@recurrent/tensor";
@@ -34,6 +35,7 @@ import type {
 } from "../protocol.js";
 import { importPlugin } from "./plugin-module.js";
 import { createPageRegistry, examplePlugins } from "./registry.js";
+import { standInFor } from "./stand-in-data.js";
 
 type Json = Record<string, unknown>;
 
@@ -43,6 +45,8 @@ let session: Session | null = null;
 let rawConfig: Json | null = null;
 let running = false;
 let threads = 1;
+/** Set when the session's data is a stand-in: it generates, and nothing else. */
+let generationOnly: string | null = null;
 
 const post = (message: WorkerEvent) => postMessage(message);
 
@@ -114,7 +118,11 @@ function withThreads(raw: Json): Json {
   return { ...raw, train };
 }
 
-async function build(raw: Json, checkpoint?: Checkpoint): Promise<SessionSummary> {
+async function build(
+  raw: Json,
+  checkpoint?: Checkpoint,
+  standInNote: string | null = null,
+): Promise<SessionSummary> {
   running = false;
   const config = resolveConfig(withThreads(raw), registry);
   const plugins = pluginsUsed(raw);
@@ -128,10 +136,11 @@ async function build(raw: Json, checkpoint?: Checkpoint): Promise<SessionSummary
   } catch (error) {
     if (threads === 1 || !/threads/.test((error as Error).message)) throw error;
     threads = 1; // this build of the library cannot start threads in a page
-    return build(raw, checkpoint);
+    return build(raw, checkpoint, standInNote);
   }
   session = created;
   rawConfig = raw;
+  generationOnly = standInNote;
   // Threads start once this worker returns to its event loop; report those actually running.
   return summary(created, await threadsReady());
 }
@@ -146,6 +155,7 @@ function summary(s: Session, running: number): SessionSummary {
     step: s.step,
     steps: s.config.train.steps,
     threads: running,
+    generationOnly,
     config: JSON.parse(JSON.stringify(s.config)) as Json,
   };
 }
@@ -153,6 +163,13 @@ function summary(s: Session, running: number): SessionSummary {
 function current(): Session {
   if (session === null) throw new Error("no model yet: configure or load one first");
   return session;
+}
+
+/** The session, unless its data is a stand-in (train, evaluate, save, reset). */
+function trainable(what: string): Session {
+  const s = current();
+  if (generationOnly !== null) throw new Error(`${what}: this model was ${generationOnly}`);
+  return s;
 }
 
 function gradFlowOf(s: Session): GradFlowView | null {
@@ -174,6 +191,10 @@ function evaluateNow(s: Session): void {
 
 async function train(): Promise<void> {
   const s = current();
+  if (generationOnly !== null) {
+    post({ event: "failed", message: `train: this model was ${generationOnly}` });
+    return;
+  }
   running = true;
   const { steps, evalEvery } = s.config.train;
   let points: TrainPoint[] = [];
@@ -261,7 +282,7 @@ function forecast(horizon: number): ForecastResult {
 }
 
 function save(): { bytes: Uint8Array; name: string } {
-  const s = current();
+  const s = trainable("save");
   const bytes = s.toCheckpoint().toBytes();
   const name = `${runName(s.config)}-step-${String(s.step).padStart(6, "0")}.safetensors`;
   return { bytes, name };
@@ -299,7 +320,12 @@ async function load(bytes: Uint8Array): Promise<SessionSummary> {
     throw new Error("load: the checkpoint records no config (it was not written by the trainer)");
   }
   checkRecordedPlugins(recorded.plugins ?? []);
-  return build(recorded.config, checkpoint);
+  const saved = checkpoint.has("data")
+    ? checkpoint.json<{ tokenizer?: TokenizerJSON }>("data")
+    : undefined;
+  const standIn = standInFor(recorded.config, registry, saved?.tokenizer);
+  if (standIn === null) return build(recorded.config, checkpoint);
+  return build(standIn.config, checkpoint, standIn.note);
 }
 
 async function handle(request: Request): Promise<Results[keyof Results]> {
@@ -311,16 +337,18 @@ async function handle(request: Request): Promise<Results[keyof Results]> {
     case "configure":
       return build(request.config);
     case "start":
+      trainable("train");
       if (!running) void train();
       return { step: current().step };
     case "pause":
       running = false;
       return { step: current().step };
     case "reset":
+      trainable("reset");
       if (rawConfig === null) throw new Error("reset: nothing configured yet");
       return build(rawConfig);
     case "evaluate":
-      return current().evaluate(request.split);
+      return trainable("evaluate").evaluate(request.split);
     case "generate":
       return generate(request.options);
     case "forecast":
