@@ -58,7 +58,10 @@ describe("dataPlugin", () => {
     ]);
     const lines = registry.create("dataset", "inline-lines", { items: ["Ada", "Alan"] });
     expect([lines.type, lines.items]).toEqual(["sequences", ["Ada", "Alan"]]);
-    expect(() => registry.parse("dataset", "inline-text", {})).toThrow(ConfigError);
+    const missing: unknown = {}; // what a config without the text gives (typed: the text is required)
+    expect(() => registry.parse("dataset", "inline-text", missing as { text: string })).toThrow(
+      ConfigError,
+    );
     expect(() => registry.parse("dataset", "inline-lines", { items: [] })).toThrow(ConfigError);
   });
 
