@@ -6,6 +6,7 @@
  * end of training.
  */
 import type { OptionInfo } from "@recurrent/registry";
+import type { Task } from "@recurrent/trainer/core";
 
 /** A plugin to register: an example by its package name, or a user's module by its source text. */
 export interface PluginSource {
@@ -28,7 +29,8 @@ export interface Catalog {
 }
 
 export interface SessionSummary {
-  readonly kind: "language-model" | "forecast";
+  /** The trainer's task kind: language models generate, series forecast. */
+  readonly kind: Task["kind"];
   readonly description: string;
   readonly cell: string;
   readonly parameters: number;
