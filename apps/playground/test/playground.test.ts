@@ -98,6 +98,13 @@ describe("the playground in Chromium", () => {
     const generated = await recurrent("generate", file, "--count", "2", "--length", "20");
     expect(generated.code).toBe(0);
     expect(generated.stdout.trim().split(/\n+/)).toHaveLength(2); // samples, a blank line between
+    // Reset: a fresh model of the same config, back at step 0.
+    await page.click("#reset");
+    await page.waitForFunction(
+      () => document.querySelector("#progress")?.getAttribute("data-step") === "0",
+    );
+    expect(await page.textContent("#metrics")).toBe("");
+    expect(await page.isEnabled("#start")).toBe(true);
     expect(errors).toEqual([]);
   });
 

@@ -1,8 +1,9 @@
 /**
  * Headless Chromium from Debian, launched as every browser test of the
  * repository launches it (scripts/chromium.ts), driven by playwright-core:
- * no browser is downloaded. Every page records its console
- * errors and uncaught exceptions, so a test can require there were none.
+ * no browser is downloaded. Every page records its console errors, its
+ * uncaught exceptions and any request to another origin (the app must fetch
+ * nothing from elsewhere), so a test can require there were none.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 import { chromiumLaunchOptions } from "../../../../scripts/chromium.js";
@@ -13,7 +14,7 @@ export function launchChromium(): Promise<Browser> {
 
 export interface WatchedPage {
   readonly page: Page;
-  /** Console errors and uncaught exceptions so far. */
+  /** Console errors, uncaught exceptions and requests to other origins so far. */
   readonly errors: string[];
 }
 
@@ -28,6 +29,12 @@ export async function openApp(browser: Browser, url: string): Promise<WatchedPag
     if (message.type() === "error") errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(error.message));
+  const origin = new URL(url).origin;
+  page.on("request", (request) => {
+    const target = request.url();
+    if (/^(blob|data):/.test(target)) return;
+    if (new URL(target).origin !== origin) errors.push(`request to another origin: ${target}`);
+  });
   await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
   return { page, errors };
