@@ -390,6 +390,7 @@ function dropText(target: HTMLElement, onText: (name: string, text: string) => v
   target.addEventListener("dragover", (event) => event.preventDefault());
   target.addEventListener("drop", (event) => {
     event.preventDefault();
+    event.stopPropagation(); // the page's own drop handler is for checkpoints and plugins
     const file = event.dataTransfer?.files[0];
     if (file !== undefined) void file.text().then((text) => onText(file.name, text));
   });
@@ -452,9 +453,18 @@ async function boot(): Promise<void> {
   dropText($("user-text"), (_name, text) => {
     $<HTMLTextAreaElement>("user-text").value = text;
   });
-  dropText(document.body, (name, text) => {
-    if (/\.m?js$/.test(name)) void addPlugin(name, text).catch((e: Error) => status(e.message));
-  });
+  // Anywhere on the page: a checkpoint loads, a .js file registers as a plugin.
+  document.body.addEventListener("dragover", (event) => event.preventDefault());
+  document.body.addEventListener(
+    "drop",
+    guard(async (event: DragEvent) => {
+      event.preventDefault();
+      const file = event.dataTransfer?.files[0];
+      if (file === undefined) return;
+      if (/\.safetensors$/.test(file.name)) await loadCheckpoint(file);
+      else if (/\.m?js$/.test(file.name)) await addPlugin(file.name, await file.text());
+    }),
+  );
   showDatasetChoice();
   applyCatalog(await client("a").request({ type: "init", plugins }));
   setButtons();

@@ -10,7 +10,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildApp, numberAttribute, setTraining, statusText, waitForState } from "./support/app.js";
+import {
+  buildApp,
+  dropFile,
+  numberAttribute,
+  setTraining,
+  statusText,
+  waitForState,
+} from "./support/app.js";
 import { launchChromium, openApp, type WatchedPage } from "./support/browser.js";
 import { recurrent } from "./support/cli.js";
 import { type StaticServer, serveStatic } from "./support/serve.js";
@@ -172,7 +179,7 @@ describe("the playground in Chromium", () => {
       "40",
     );
     expect(mobyText.code).toBe(0);
-    await page.setInputFiles("#load-file", join(mobyRun, "checkpoints", "step-000004.safetensors"));
+    await dropFile(page, join(mobyRun, "checkpoints", "step-000004.safetensors")); // dropped on the page
     await page.waitForFunction(() =>
       document.querySelector("#progress")?.textContent?.includes("step-000004"),
     );

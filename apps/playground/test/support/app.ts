@@ -2,9 +2,9 @@
  * Build the playground once per test file into a fresh directory (so a test
  * never runs against a stale dist/), and the page actions the tests share.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { build } from "vite";
@@ -45,4 +45,18 @@ export async function numberAttribute(page: Page, selector: string, name: string
 
 export async function statusText(page: Page): Promise<string> {
   return (await page.textContent("#status")) ?? "";
+}
+
+/** Drop a file from disk on an element, as a user dragging it from their files would. */
+export async function dropFile(page: Page, path: string, selector = "body"): Promise<void> {
+  const bytes = Array.from(readFileSync(path));
+  const transfer = await page.evaluateHandle(
+    ({ bytes, name }) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], name));
+      return data;
+    },
+    { bytes, name: basename(path) },
+  );
+  await page.dispatchEvent(selector, "drop", { dataTransfer: transfer });
 }
