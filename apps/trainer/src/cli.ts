@@ -7,7 +7,9 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { compareCommand } from "./command-compare.js";
+import { exportCommand } from "./command-export.js";
 import { gradflowCommand } from "./command-gradflow.js";
+import { importCommand } from "./command-import.js";
 import { evalCommand, forecastCommand, generateCommand } from "./command-inspect.js";
 import { resumeCommand, trainCommand } from "./command-train.js";
 import { formatError, TrainerError } from "./errors.js";
@@ -194,6 +196,39 @@ export function buildProgram(
       .addOption(pluginOption()),
   ).action(async (config: string | undefined, flags) => {
     setCode(await compareCommand(config, flags, io));
+  });
+
+  program
+    .command("export")
+    .description("a trained model for ONNX Runtime (--format onnx) or PyTorch (--format pytorch)")
+    .argument("<run>", "run directory (its newest checkpoint) or checkpoint file")
+    .option("--format <format>", "onnx or pytorch")
+    .option("--out <path>", "file (onnx) or folder (pytorch); default inside the run directory")
+    .option("--step", "onnx: one time step with the state in and out, for generation")
+    .option("--batch <n>", 'onnx: a fixed batch size (default "dynamic")')
+    .option("--time <n>", 'onnx: a fixed sequence length (default "dynamic")')
+    .option("--sequence-lens", "onnx: add a sequence_lens input for padded batches")
+    .option("--config <file>", "build the model from this config instead of the recorded one")
+    .option("--set <path=value>", "override a config field (repeatable)", collect)
+    .addOption(pluginOption())
+    .action(async (run: string, flags) => {
+      setCode(await exportCommand(run, flags, io));
+    });
+
+  configOptions(
+    program
+      .command("import")
+      .description("a run directory from PyTorch weights (safetensors), for generate, eval, resume")
+      .argument("<weights>", "a state_dict saved as safetensors (e.g. model.safetensors)")
+      .option("--config <file>", "the config that builds the model the weights fit")
+      .option(
+        "--optimizer <file>",
+        "torch optimizer state as an export writes it (optimizer.safetensors)",
+      )
+      .option("--out <dir>", "run directory (default runs/<time>-imported-<cell>)")
+      .addOption(pluginOption()),
+  ).action(async (weights: string, flags) => {
+    setCode(await importCommand(weights, flags, io));
   });
 
   return program;
