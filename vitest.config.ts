@@ -33,6 +33,8 @@ export default defineConfig({
         test: {
           name: "browser",
           include: browserSuites,
+          // After the Node projects, so Chromium never competes with their timed tests.
+          sequence: { groupOrder: 1 },
           browser: {
             enabled: true,
             headless: true,
@@ -46,6 +48,7 @@ export default defineConfig({
         test: {
           name: "browser-bundle",
           include: ["scripts/bundle-check/*.test.ts"],
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 240_000,
         },

@@ -8,6 +8,8 @@
  *   w2    a char-LM training step (rnn, lstm, gru), ms/step and tokens/s, ours on one
  *         thread and on two (worker threads; `--threads N` runs only that count)
  *   w3    generation, LSTM 256, batch 1, ms/token
+ *   cells the W2 step for every cell (built-ins, the example plugin cells, and the
+ *         built-ins on the derived path), ms/step and the ratio to lstm in the same run
  *   mem   peak RSS of a W2 LSTM run, and live tensor memory early vs late (flat = no leak)
  *
  * Our side runs from sources (tsx with the @recurrent/source condition), so
@@ -37,6 +39,11 @@ const known = {
     ours: ["bench/ours/w2.ts", "--bench", "w3"],
     refs: ["torch", "tfjs-wasm", "tfjs-cpu"],
     refBench: "w3",
+  },
+  cells: {
+    ours: ["bench/ours/cells.ts"],
+    refs: [],
+    refBench: "cells",
   },
   mem: {
     ours: ["bench/ours/w2.ts", "--bench", "mem"],

@@ -3,7 +3,7 @@
  * /usr/bin/chromium (`.ci/run` installs it), never one a package downloads,
  * headless and quiet. Used by the vitest browser project and the bundling check.
  */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const chromiumPath = "/usr/bin/chromium";
 
 export const chromiumLaunchOptions = {
   executablePath: chromiumPath,

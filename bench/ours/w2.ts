@@ -5,14 +5,16 @@
  * `Linear` 256→65 → mean `crossEntropy` over the 32×64 positions → Adam
  * (lr 2e-3); one fixed random batch; time = forward + backward + update +
  * reading the loss. W3: batch 1, LSTM 256, 500 tokens one at a time, argmax
- * fed back, state carried, forward only. mem: peak RSS of a W2 LSTM run and
+ * fed back, state carried, forward only (through `Stepper`, and as
+ * `recurrent-generate` through `createRollout` on a SequenceModel, the path
+ * of `recurrent generate`). mem: peak RSS of a W2 LSTM run and
  * the growth of live tensor memory over the steps (flat means no leak).
  *
  *   tsx --conditions=@recurrent/source bench/ours/w2.ts [--bench w2,w3,mem] [--cell lstm] [--steps N]
  */
 
 import { backward } from "@recurrent/autograd";
-import { gru, lstm, Recurrent, rnn, Stepper } from "@recurrent/cells";
+import { createRollout, gru, lstm, Recurrent, rnn, SequenceModel, Stepper } from "@recurrent/cells";
 import { crossEntropy, Linear } from "@recurrent/nn";
 import { adam, Optimizer } from "@recurrent/optim";
 import { contiguous, Generator, getBackend, keep, reshape, slice, tidy } from "@recurrent/tensor";
@@ -104,6 +106,33 @@ function w3(count: number): number {
   return ms;
 }
 
+/**
+ * W3 through `createRollout` on a `SequenceModel`, the code path of
+ * `recurrent generate` and of the samples during training (the same cell,
+ * sizes and greedy feedback as `w3`).
+ */
+function w3Generate(count: number): number {
+  const model = new SequenceModel(lstm.create({ hidden: H }), {
+    input: { kind: "one-hot", vocab: V },
+    outputSize: V,
+    seed: 0,
+  });
+  const rollout = createRollout(model, 1);
+  if (rollout === null) throw new Error("w3: no rollout for lstm");
+  const ids = [0];
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const logits = rollout.stepTokens(ids);
+    let best = 0;
+    for (let v = 1; v < logits.length; v++)
+      if ((logits[v] as number) > (logits[best] as number)) best = v;
+    ids[0] = best;
+  }
+  const ms = (performance.now() - t0) / count;
+  rollout.dispose();
+  return ms;
+}
+
 for (const bench of benches) {
   if (bench === "w2") {
     for (const cell of cells as (keyof typeof definitions)[]) {
@@ -125,6 +154,15 @@ for (const bench of benches) {
     w3(50);
     console.log(
       JSON.stringify({ bench: "w3", cell: "lstm", impl, ms_per_token: Number(w3(500).toFixed(4)) }),
+    );
+    w3Generate(50);
+    console.log(
+      JSON.stringify({
+        bench: "w3",
+        cell: "lstm",
+        impl: "recurrent-generate",
+        ms_per_token: Number(w3Generate(500).toFixed(4)),
+      }),
     );
   } else if (bench === "mem") {
     const live: number[] = [];

@@ -220,6 +220,20 @@ describe("threads in a bundled page (Web Workers over a shared memory)", () => {
     expectBitIdentical(run);
   });
 
+  it("bundled by esbuild without the worker entry point: threadsReady says what is missing", async () => {
+    const page = join(project.dir, "threads");
+    const out = join(page, "esbuild-no-worker");
+    project.bin(
+      "esbuild",
+      ["main.js", "--bundle", "--format=esm", "--log-level=error", `--outdir=${out}`],
+      page,
+    );
+    copyFileSync(join(page, "index.html"), join(out, "index.html"));
+    const run = await openPage<ThreadsResult>(browser, await serve(out, isolationHeaders));
+    expect(run.result.error).toContain("threads: a worker could not start");
+    expect(run.result.error).toContain("esbuild needs it as an entry point");
+  });
+
   it("served by the Vite dev server with COOP/COEP: bit-identical", async () => {
     const page = join(project.dir, "threads");
     const dev = await startViteDevServer(project.dir, page, [

@@ -50,11 +50,11 @@ describe("bad input", () => {
     expect(result.err).toMatchInlineSnapshot(`
       "error: invalid config (8 problems):
         - model.layers: expected >= 1, got 0
-        - model.cell.hiden: unknown option; did you mean "hidden"? (options: forgetBias, hidden)
+        - model.cell.hiden: unknown option; did you mean "hidden"? (options: bias, forgetBias, hidden, projSize)
         - optimizer.lr: expected >= 0, got -1
         - schedule.tMax: expected number, got nothing
         - train.batchSize: expected >= 1, got 0
-        - train.stpes: unknown option; did you mean "steps"? (options: batchSize, batching, bptt, checkpointEvery, clip, evalEvery, keepCheckpoints, minutes, seed, statePolicy, steps, threads)
+        - train.stpes: unknown option; did you mean "steps"? (options: batchSize, batching, bptt, checkpointEvery, clip, evalEvery, keepCheckpoints, minutes, seed, statePolicy, steps, threads, truncate)
         - train.statePolicy: expected "auto" or "reset" with random batches: their rows do not continue one another, so a carried state would leak between unrelated chunks
         - eval.temperature: expected number, got "hot"
       "
@@ -116,12 +116,11 @@ describe("bad input", () => {
   });
 
   it("a checkpoint that does not match the model: every mismatch, nothing written", async () => {
+    // resume refuses a model change up front, naming the field and both values
     const resume = await cli(cwd, "resume", "good", "--steps", "4", "--hidden", "16");
-    expect(resume.code).toBe(1);
-    expect(resume.err).toContain("the checkpoint does not match the model this config builds");
-    expect(resume.err).toContain(
-      'size mismatch for "recurrent.weight_hh_l0": expected [64,16], got [48,12]',
-    );
+    expect(resume.code).toBe(2);
+    expect(resume.err).toContain("resume cannot apply this change");
+    expect(resume.err).toContain("model.cell.hidden (12 → 16)");
     untouched();
     const evaluated = await cli(cwd, "eval", "good", "--cell", "gru");
     expect(evaluated.code).toBe(1);

@@ -11,6 +11,7 @@ import { nnPlugin } from "@recurrent/nn";
 import { optimPlugin } from "@recurrent/optim";
 import { createRegistry, type Plugin, type Registry } from "@recurrent/registry";
 import { backendPlugin } from "@recurrent/tensor";
+import { shuffledTextPlugin } from "./shuffled-text.js";
 
 export const builtInPlugins: readonly Plugin[] = [
   cellsPlugin,
@@ -29,5 +30,6 @@ export function createTrainerRegistry(
 ): Registry {
   const registry = createRegistry();
   for (const plugin of [...plugins, ...extra]) registry.use(plugin);
+  registry.use(shuffledTextPlugin(registry));
   return registry;
 }

@@ -11,11 +11,14 @@ import { exportCommand } from "./command-export.js";
 import { gradflowCommand } from "./command-gradflow.js";
 import { importCommand } from "./command-import.js";
 import { evalCommand, forecastCommand, generateCommand } from "./command-inspect.js";
+import { reportCommand } from "./command-report.js";
 import { resumeCommand, trainCommand } from "./command-train.js";
 import { formatError, TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
 import { formatRegistry } from "./list.js";
+import { noteCommand } from "./note/command-note.js";
 import { registryWith } from "./setup.js";
+import { untrainableDatasets } from "./trainable.js";
 
 export interface RunOptions {
   /** How the user calls this program, for hints ("recurrent", "node apps/trainer/dist/main.js"). */
@@ -46,6 +49,29 @@ function configOptions(command: Command): Command {
     .option("--clip <x>", 'train.clip: max gradient norm ("none" to turn off)')
     .option("--eval-every <n>", "train.evalEvery")
     .option("--checkpoint-every <n>", "train.checkpointEvery");
+}
+
+/** Flags that only steer training: meaningless to eval, so refused rather than ignored. */
+const trainingOnly = {
+  steps: "--steps",
+  minutes: "--minutes",
+  lr: "--lr",
+  clip: "--clip",
+  seed: "--seed",
+  evalEvery: "--eval-every",
+  checkpointEvery: "--checkpoint-every",
+} as const;
+
+function refuseTrainingFlags(command: string, flags: Record<string, unknown>): void {
+  const given = Object.entries(trainingOnly)
+    .filter(([key]) => flags[key] !== undefined)
+    .map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw new TrainerError(
+      "USAGE",
+      `${command}: ${given.join(", ")} ${given.length === 1 ? "steers" : "steer"} training and would be ignored here; leave ${given.length === 1 ? "it" : "them"} out`,
+    );
+  }
 }
 
 const pluginOption = () =>
@@ -82,8 +108,12 @@ export function buildProgram(
   configOptions(
     program
       .command("resume")
-      .description("continue a run from its newest checkpoint (flags extend it, e.g. --steps 4000)")
-      .argument("<run>", "run directory")
+      .description(
+        "continue a run from its newest checkpoint (flags extend it, e.g. --steps 4000; changes that cannot take effect are refused)",
+      )
+      .argument("<run>", "run directory, or a checkpoint file in one")
+      .option("--config <file>", "continue with this config (e.g. an edited config.json)")
+      .option("--allow-data-change", "continue even though the data differs from the run's")
       .addOption(pluginOption()),
   ).action(async (run: string, flags) => {
     setCode(await resumeCommand(run, flags, io, { commandName }));
@@ -99,8 +129,17 @@ export function buildProgram(
       .option("--json", "print the metrics as JSON")
       .addOption(pluginOption()),
   ).action(async (run: string, flags) => {
+    refuseTrainingFlags("eval", flags);
     setCode(await evalCommand(run, flags, io));
   });
+
+  program
+    .command("report")
+    .description("rebuild a run's report.html from its metrics (e.g. after it was killed)")
+    .argument("<run>", "run directory")
+    .action(async (run: string) => {
+      setCode(await reportCommand(run, io));
+    });
 
   program
     .command("generate")
@@ -145,7 +184,11 @@ export function buildProgram(
     .addOption(pluginOption())
     .action(async (flags: { kind?: string; plugin?: string[] }) => {
       const { registry } = await registryWith(flags.plugin ?? [], io.cwd);
-      const text = formatRegistry(registry);
+      const notes = new Map<string, string>();
+      for (const [name, reason] of await untrainableDatasets(registry)) {
+        notes.set(`dataset/${name}`, `not trainable by train: ${reason}`);
+      }
+      const text = formatRegistry(registry, notes);
       if (flags.kind === undefined) io.stdout.write(`${text}\n`);
       else {
         registry.list(flags.kind); // an unknown kind fails with the list of kinds
@@ -199,6 +242,25 @@ export function buildProgram(
   });
 
   program
+    .command("note")
+    .description(
+      "the lecture note, measured: every claim's experiment in the note's order, one HTML page and JSON",
+    )
+    .option("--quick", "reduced budgets (about a minute); the directions of the claims still show")
+    .option("--only <sections>", "only these sections (ids or numbers 1–8, comma-separated)")
+    .option("--threads <n>", 'train.threads of every experiment ("auto": one per core)')
+    .option("--out <dir>", "where to write note.html and note.json (default runs/<time>-note)")
+    .option(
+      "--reuse <note.json>",
+      "take the sections an earlier run measured from its note.json (repeatable)",
+      collect,
+    )
+    .addOption(pluginOption())
+    .action(async (flags) => {
+      setCode(await noteCommand(flags, io, argvOf(program)));
+    });
+
+  program
     .command("export")
     .description("a trained model for ONNX Runtime (--format onnx) or PyTorch (--format pytorch)")
     .argument("<run>", "run directory (its newest checkpoint) or checkpoint file")
@@ -232,6 +294,11 @@ export function buildProgram(
   });
 
   return program;
+}
+
+/** The arguments of the running command, for the page's "made by" line. */
+function argvOf(program: Command): string[] {
+  return program.args.slice(1);
 }
 
 /** Run the command line; resolves to the exit code. */

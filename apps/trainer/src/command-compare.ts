@@ -4,27 +4,32 @@
  * steps or minutes, seed), in its own run directory under the comparison's,
  * and the table gives what a reader of the note wants side by side: the
  * validation metric, wall time, tokens per second and parameters. On token
- * tasks the Markov model is also fitted exactly, by counting bigrams, as the
- * floor every learned model should beat.
+ * tasks a cell that can be fitted exactly (the Markov model, by counting
+ * bigrams: its `exactFit` capability) gets a fitted row too, the floor every
+ * learned model should beat.
  */
 import { join, relative } from "node:path";
-import { countTransitions, loadMarkovTable } from "@recurrent/cells";
+import { builtInCells, takesSharedHidden } from "@recurrent/cells";
 import type { Registry } from "@recurrent/registry";
+import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, runName, type TrainerConfig } from "./config.js";
 import { readConfigFile } from "./config-edit.js";
 import { TrainerError } from "./errors.js";
 import { evaluate, formatMetrics, type Metrics } from "./evaluate.js";
 import type { TrainerIo } from "./io.js";
+import { longRangeColumns } from "./long-range-eval.js";
 import { buildModel, parameterCount } from "./model.js";
 import { createReporter, formatDuration, formatRate } from "./progress.js";
 import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
 import { writeRunReport } from "./run-report.js";
 import { Session } from "./session.js";
 import { applyFlags, type ConfigFlags, registryWith } from "./setup.js";
-import { loadDataset } from "./task.js";
+import { exitCodeOf, type StopSignal } from "./signals.js";
+import { loadDataset, type Task } from "./task.js";
 import { trainLoop } from "./train-loop.js";
 
-export const ladder = ["ar", "markov", "latent-ar", "rnn", "lstm", "gru"] as const;
+/** The note's ladder, in its order: the built-in cells as @recurrent/cells lists them. */
+export const ladder: readonly string[] = builtInCells.map((cell) => cell.name);
 
 export interface CompareFlags extends ConfigFlags {
   readonly plugin?: readonly string[];
@@ -58,7 +63,7 @@ function cellsToCompare(flags: CompareFlags, registry: Registry, pluginCells: st
     for (const name of named) registry.get("cell", name); // unknown names fail here, with suggestions
     return named;
   }
-  return [...ladder, ...pluginCells.filter((c) => !(ladder as readonly string[]).includes(c))];
+  return [...ladder, ...pluginCells.filter((c) => !ladder.includes(c))];
 }
 
 /** The config of one contestant: the base with this cell; hidden carried over where the cell has one. */
@@ -66,18 +71,16 @@ function configFor(base: Json, cell: string, registry: Registry): TrainerConfig 
   const raw = structuredClone(base);
   const model = (raw.model ?? {}) as Json;
   const previous = (model.cell ?? {}) as Json;
-  const schemaKeys = Object.keys(
-    (registry.get("cell", cell).schema as unknown as { shape?: Json }).shape ?? {},
-  );
   const carried =
-    cell !== "markov" && schemaKeys.includes("hidden") && previous.hidden !== undefined
+    takesSharedHidden(capabilitiesOf(registry, cell)) && previous.hidden !== undefined
       ? { hidden: previous.hidden }
       : {};
   raw.model = { ...model, cell: { name: cell, ...carried }, input: "auto" };
   return resolveConfig(raw, registry);
 }
 
-function metricColumns(kind: "language-model" | "forecast", unit: string): [string, string][] {
+function metricColumns(kind: Task["kind"], unit: string): [string, string][] {
+  if (kind === "long-range") return longRangeColumns(unit);
   return kind === "language-model"
     ? [
         ["loss", `nats/${unit}`],
@@ -167,6 +170,7 @@ export async function compareCommand(
       ? { train: { steps: 150, evalEvery: 1_000_000, checkpointEvery: 1_000_000 } }
       : readConfigFile(configFile, io.cwd),
     flags,
+    registry,
   );
   const baseConfig = resolveConfig(base, registry); // every problem of the shared config, once
   const cells = cellsToCompare(flags, registry, pluginCells);
@@ -193,23 +197,25 @@ export async function compareCommand(
 
   const dataset = await loadDataset(baseConfig, registry, io.cwd);
   const rows: CompareRow[] = [];
+  let stoppedBy: StopSignal | null = null;
   let columns: [string, string][] = [];
   for (const { cell, config } of configs) {
     const session = await Session.create(config, registry, { cwd: io.cwd, plugins, dataset });
     const task = session.task;
-    columns = metricColumns(task.kind, task.kind === "language-model" ? task.unit : "");
-    if (cell === "markov" && task.kind === "language-model") {
+    columns = metricColumns(
+      task.kind,
+      task.kind === "language-model" ? task.unit : task.kind === "long-range" ? task.inputs : "",
+    );
+    const exactFit = capabilitiesOf(registry, cell).exactFit;
+    if (exactFit !== null && task.kind === "language-model") {
       const started = io.now();
       const counted = buildModel(config, registry, task);
       const corpus = task.ids !== null ? [task.ids.train] : (task.sequences?.train ?? []);
-      const { logProbs } = countTransitions(corpus, task.vocab, { smoothing: 1 });
-      loadMarkovTable(counted, logProbs);
+      exactFit.fit(counted, corpus, task.vocab);
       const metrics = evaluate(counted, task, config, split);
-      say(
-        `markov (counted): bigram counts of the training split · ${split} ${formatMetrics(task, metrics)}`,
-      );
+      say(`${cell} (counted): ${exactFit.description} · ${split} ${formatMetrics(task, metrics)}`);
       rows.push({
-        model: "markov (counted)",
+        model: `${cell} (counted)`,
         parameters: parameterCount(counted),
         metrics,
         wallSeconds: (io.now() - started) / 1000,
@@ -243,6 +249,7 @@ export async function compareCommand(
     });
     if (result.interrupted) {
       say("interrupted: the table holds the models trained so far");
+      stoppedBy = result.signal ?? "SIGINT";
       break;
     }
   }
@@ -253,5 +260,6 @@ export async function compareCommand(
   say(
     `\nresults: ${displayPath(io.cwd, out.file("results.json"))} · each model's run (report, checkpoint) in ${displayPath(io.cwd, out.path)}/<cell>/`,
   );
-  return 0;
+  // Interrupted: the same exit code as train (130 for Ctrl-C), after the partial table.
+  return stoppedBy === null ? 0 : exitCodeOf(stoppedBy);
 }

@@ -9,8 +9,10 @@
  * heatmaps in an HTML report.
  */
 import { join } from "node:path";
+import { takesSharedHidden } from "@recurrent/cells";
 import type { Dataset } from "@recurrent/data";
 import type { Registry } from "@recurrent/registry";
+import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, type TrainerConfig } from "./config.js";
 import { readConfigFile, setPath } from "./config-edit.js";
 import { TrainerError } from "./errors.js";
@@ -148,6 +150,7 @@ export async function gradflowCommand(
       ? { model: { cell: { name: "lstm", hidden: 64 } }, train: { bptt: length } }
       : readConfigFile(configFile, io.cwd),
     flags,
+    registry,
   );
   const baseConfig = resolveConfig(base, registry);
   const clip = baseConfig.train.clip ?? 1;
@@ -162,18 +165,15 @@ export async function gradflowCommand(
   const configs = specs.map((spec) => {
     const raw = structuredClone(base);
     const cell = cellConfig(spec);
-    registry.get("cell", cell.name as string); // an unknown name fails here, with suggestions
-    const schemaKeys = Object.keys(
-      (registry.get("cell", cell.name as string).schema as unknown as { shape?: Json }).shape ?? {},
-    );
-    if (hidden !== undefined && schemaKeys.includes("hidden") && cell.name !== "markov") {
-      cell.hidden = hidden;
-    }
+    // An unknown name fails here, with suggestions.
+    const capabilities = capabilitiesOf(registry, cell.name as string);
+    if (hidden !== undefined && takesSharedHidden(capabilities)) cell.hidden = hidden;
     setPath(raw, ["model", "cell"], cell);
     setPath(raw, ["model", "input"], "auto");
-    if (gain !== undefined && !["ar", "markov", "latent-ar"].includes(cell.name as string)) {
+    if (gain !== undefined) {
       // Orthogonal W_hh times a gain: above 1, products of Jacobians can grow instead of shrink.
-      setPath(raw, ["model", "init", "*weight_hh*"], { name: "orthogonal", gain });
+      for (const weight of capabilities.recurrentWeights)
+        setPath(raw, ["model", "init", `*${weight}*`], { name: "orthogonal", gain });
     }
     return { spec, config: resolveConfig(raw, registry) };
   });

@@ -8,14 +8,25 @@
  */
 
 import { resolve } from "node:path";
+import type { SequenceModel } from "@recurrent/cells";
 import { readCsvColumn } from "@recurrent/data/node";
 import { Generator } from "@recurrent/tensor";
+import { dataChange, fingerprintData } from "./data-source.js";
 import { TrainerError } from "./errors.js";
 import { formatMetrics, rollOut } from "./evaluate.js";
+import {
+  checkPrefix,
+  maxGenerateCount,
+  maxGenerateLength,
+  seedFlag,
+  wholeFlag,
+} from "./generate-flags.js";
 import type { TrainerIo } from "./io.js";
+import { languageModelFromCheckpoint } from "./model-only.js";
 import { sampleText } from "./sample.js";
 import { Session } from "./session.js";
 import { type ConfigFlags, openRun } from "./setup.js";
+import type { Task } from "./task.js";
 
 export interface InspectFlags extends ConfigFlags {
   readonly plugin?: readonly string[];
@@ -25,11 +36,19 @@ export interface InspectFlags extends ConfigFlags {
 
 async function openSession(target: string, flags: InspectFlags, io: TrainerIo): Promise<Session> {
   const opened = await openRun(target, io, flags.plugin ?? [], flags, flags.config);
-  return Session.create(opened.config, opened.registry, {
+  const session = await Session.create(opened.config, opened.registry, {
     cwd: io.cwd,
     checkpoint: opened.checkpoint,
     plugins: opened.plugins,
   });
+  // The data file the run was trained on, by absolute path and hash: say so if it changed.
+  const change = dataChange(
+    session.dataSource ?? undefined,
+    fingerprintData(opened.config, io.cwd),
+  );
+  if (change !== null)
+    io.stderr.write(`warning: ${change}; the results are on the file as it is now\n`);
+  return session;
 }
 
 export async function evalCommand(
@@ -49,6 +68,23 @@ export async function evalCommand(
   if (flags.json) io.stdout.write(`${JSON.stringify({ step: session.step, split, ...metrics })}\n`);
   else io.stdout.write(`step ${session.step} · ${split} ${formatMetrics(session.task, metrics)}\n`);
   return 0;
+}
+
+/**
+ * What generate needs: the model and the tokenizer, both in the checkpoint;
+ * the training text is not read (it may have moved or changed). Older
+ * checkpoints without the tokenizer's framing go through a full session.
+ */
+async function openLanguageModel(
+  target: string,
+  flags: InspectFlags,
+  io: TrainerIo,
+): Promise<{ model: SequenceModel; task: Task }> {
+  const opened = await openRun(target, io, flags.plugin ?? [], flags, flags.config);
+  const alone = languageModelFromCheckpoint(opened.config, opened.registry, opened.checkpoint);
+  if (alone !== null) return alone;
+  const session = await openSession(target, flags, io);
+  return { model: session.model, task: session.task };
 }
 
 export interface GenerateFlags extends InspectFlags {
@@ -83,23 +119,36 @@ export async function generateCommand(
   flags: GenerateFlags,
   io: TrainerIo,
 ): Promise<number> {
-  const length = positive("length", flags.length, 200);
+  const length = wholeFlag("length", flags.length, 200, 1, maxGenerateLength);
   const temperature = positive("temperature", flags.temperature, 0.8, false);
   const topK = flags.topK === undefined ? null : positive("top-k", flags.topK, 1);
-  const count = positive("count", flags.count, 1);
-  const seed = flags.seed === undefined ? 0 : Number(flags.seed);
+  const count = wholeFlag("count", flags.count, 1, 1, maxGenerateCount);
+  const seed = seedFlag(flags.seed);
+  if (flags.greedy === true && flags.topK !== undefined) {
+    throw new TrainerError(
+      "USAGE",
+      "--greedy always takes the most likely token, so --top-k would be ignored; give one or the other",
+    );
+  }
   const { seed: _ignored, ...configFlags } = flags;
-  const session = await openSession(target, configFlags, io);
-  const task = session.task;
+  const { model, task } = await openLanguageModel(target, configFlags, io);
   if (task.kind !== "language-model") {
     throw new TrainerError(
       "USAGE",
-      `generate: this run forecasts a series; use \`recurrent forecast ${target}\``,
+      task.kind === "forecast"
+        ? `generate: this run forecasts a series; use \`recurrent forecast ${target}\``
+        : `generate: this run learns ${task.dataset.name}, a long-range task, not a language model; use \`recurrent eval ${target}\``,
+    );
+  }
+  const { unknown } = checkPrefix(task, flags.prefix ?? "");
+  if (unknown > 0) {
+    io.stderr.write(
+      `note: ${unknown} token(s) of --prefix are not in the model's vocabulary and read as <unk>\n`,
     );
   }
   const generator = new Generator(seed);
   for (let i = 0; i < count; i++) {
-    const text = sampleText(session.model, task, {
+    const text = sampleText(model, task, {
       prefix: flags.prefix ?? "",
       length,
       temperature,
@@ -132,7 +181,9 @@ export async function forecastCommand(
   if (task.kind !== "forecast") {
     throw new TrainerError(
       "USAGE",
-      `forecast: this run is a language model; use \`recurrent generate ${target}\``,
+      task.kind === "language-model"
+        ? `forecast: this run is a language model; use \`recurrent generate ${target}\``
+        : `forecast: this run learns ${task.dataset.name}, a long-range task, not a series; use \`recurrent eval ${target}\``,
     );
   }
   let values: Float64Array = task.values;

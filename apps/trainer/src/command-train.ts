@@ -4,22 +4,43 @@
  * by saying where everything is and what to try next.
  */
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import type { Registry } from "@recurrent/registry";
+import { checkCell } from "./cell-check.js";
 import type { TrainerConfig } from "./config.js";
 import { runName } from "./config.js";
+import { pluginsOfConfigFile } from "./config-edit.js";
+import { type DataSource, fingerprintData, requireSameData } from "./data-source.js";
 import { TrainerError } from "./errors.js";
-import { formatMetrics } from "./evaluate.js";
+import { checkSplit, formatMetrics } from "./evaluate.js";
 import { measureGradFlow } from "./gradient-flow.js";
 import type { TrainerIo } from "./io.js";
+import { describeLongRange } from "./long-range-task.js";
 import { parameterCount } from "./model.js";
+import { checkDisk } from "./preflight.js";
 import { formatDuration, formatRate } from "./progress.js";
-import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
+import { checkResumeChanges } from "./resume-changes.js";
+import { displayPath, files, freshRunPath, RunDir } from "./run-dir.js";
+import { lockRun, type RunLock } from "./run-lock.js";
 import { writeRunReport } from "./run-report.js";
 import { sampleText } from "./sample.js";
 import { Session } from "./session.js";
-import { type ConfigFlags, configFrom, openRun, registryWith } from "./setup.js";
+import {
+  type ConfigFlags,
+  configFrom,
+  openRun,
+  openUncheckpointedRun,
+  registryWith,
+} from "./setup.js";
+import { describeSignal, exitCodeOf } from "./signals.js";
 import { splitSizes, type Task } from "./task.js";
 import { type LoopResult, sampleGenerator, showSample, trainLoop } from "./train-loop.js";
+
+/** What config.json holds: the resolved config, the plugins and the data file's fingerprint. */
+export interface RunRecord {
+  readonly config: TrainerConfig;
+  readonly plugins: readonly string[];
+  readonly data?: DataSource;
+}
 
 export interface TrainFlags extends ConfigFlags {
   readonly plugin?: readonly string[];
@@ -54,6 +75,7 @@ function describeData(session: Session): string {
   const { task } = session;
   const sizes = splitSizes(task);
   const n = (v: number) => v.toLocaleString("en-US");
+  if (task.kind === "long-range") return describeLongRange(task);
   if (task.kind === "forecast") {
     return `${task.description}: ${n(sizes.train)} / ${n(sizes.validation)} / ${n(sizes.test)} values (train/validation/test), scaler ${task.scaler?.kind ?? "none"}`;
   }
@@ -62,13 +84,55 @@ function describeData(session: Session): string {
   return `${task.description}: ${n(sizes.train)} / ${n(sizes.validation)} / ${n(sizes.test)} ${unit} (train/validation/test), vocabulary ${task.vocab}`;
 }
 
+/** The data line a run prints on start and on resume. */
+function dataLine(session: Session, io: TrainerIo): string {
+  const source = session.dataSource;
+  const pinned =
+    source === null
+      ? ""
+      : ` · ${displayPath(io.cwd, source.path)} (sha256 ${source.sha256.slice(0, 12)}…)`;
+  return `data    ${describeData(session)}${pinned}`;
+}
+
+/**
+ * Lock the run directory, then remove the temporary files of killed
+ * writes (no live writer can own them while we hold the lock).
+ */
+function takeRun(dir: RunDir, command: string, io: TrainerIo): RunLock {
+  const lock = lockRun(dir.path, command);
+  if (lock.staleOwner !== null) {
+    io.stderr.write(
+      `note: removed the stale lock of process ${lock.staleOwner}, which is no longer running\n`,
+    );
+  }
+  const removed = dir.removeStaleTemporaries();
+  if (removed.length > 0) {
+    io.stderr.write(
+      `note: removed ${removed.length} temporary file(s) of interrupted writes (${removed.slice(0, 3).join(", ")}${removed.length > 3 ? ", …" : ""})\n`,
+    );
+  }
+  return lock;
+}
+
+/** Checks before a run directory is touched: the cell, the validation split, the disk. */
+function preflight(session: Session, registry: Registry, runPath: string, io: TrainerIo): void {
+  checkCell(session.config, registry, session.task);
+  checkSplit(session.task, "validation");
+  const warning = checkDisk(session, runPath);
+  if (warning !== null) io.stderr.write(`${warning}\n`);
+}
+
 function budgetText(config: TrainerConfig, task?: Task): string {
   const { steps, minutes, batchSize, bptt, threads } = config.train;
   const parts = [];
   if (steps !== null) parts.push(`${steps} steps`);
   if (minutes !== null) parts.push(`${minutes} min`);
   const sequences = task?.kind === "language-model" && task.source === "sequences";
-  const batch = sequences ? `${batchSize} sequences` : `${batchSize} × ${bptt} steps`;
+  const batch = sequences
+    ? `${batchSize} sequences`
+    : task?.kind === "long-range"
+      ? `${batchSize} examples`
+      : `${batchSize} × ${bptt} steps`;
   const count = threads === "auto" ? availableParallelism() : threads;
   return `${parts.join(" or ")} · batch ${batch}${count > 1 ? ` · ${count} threads` : ""}`;
 }
@@ -125,8 +189,9 @@ async function finish(
   const seconds = result.wallMs / 1000;
   const rate = result.tokens / Math.max(seconds, 1e-9);
   if (result.interrupted) {
+    const by = result.signal === null ? "" : ` by ${describeSignal(result.signal)}`;
     say(
-      `\ninterrupted at step ${session.step}: checkpoint written. Continue with: ${options.commandName ?? "recurrent"} resume ${shown(dir.path)}`,
+      `\ninterrupted at step ${session.step}${by}: checkpoint written. Continue with: ${options.commandName ?? "recurrent"} resume ${shown(dir.path)}`,
     );
   } else {
     say(
@@ -155,7 +220,8 @@ async function finish(
     say("\nwhat next:");
     for (const [what, command] of hints) say(`  ${what.padEnd(20)} ${command}`);
   }
-  return result.interrupted ? 130 : 0;
+  if (!result.interrupted) return 0;
+  return exitCodeOf(result.signal ?? "SIGINT");
 }
 
 export async function trainCommand(
@@ -164,7 +230,11 @@ export async function trainCommand(
   io: TrainerIo,
   options: TrainOptions = {},
 ): Promise<number> {
-  const { registry, plugins } = await registryWith(flags.plugin ?? [], io.cwd);
+  const filePlugins = configFile === undefined ? [] : pluginsOfConfigFile(configFile, io.cwd);
+  const { registry, plugins } = await registryWith(
+    [...filePlugins, ...(flags.plugin ?? [])],
+    io.cwd,
+  );
   const config = configFrom(
     configFile,
     flags,
@@ -172,35 +242,49 @@ export async function trainCommand(
     io,
     options.showcase ? structuredClone(mainJob) : {},
   );
-  const outPath = RunDir.resolve(
-    io.cwd,
-    flags.out ?? join("runs", `${timestamp()}-${runName(config)}`),
-  ).path;
-  RunDir.checkFree(outPath);
+  const commandName = options.commandName ?? "recurrent";
+  const outPath =
+    flags.out === undefined
+      ? freshRunPath(RunDir.resolve(io.cwd, "runs").path, runName(config))
+      : RunDir.resolve(io.cwd, flags.out).path;
+  RunDir.checkFree(outPath, commandName);
   const say = (text = "") => io.stdout.write(`${text}\n`);
   if (options.showcase) {
     say("recurrent — sequence models in TypeScript. The main job: a character-level LSTM");
     say("reads Moby Dick for about a minute and learns to write like it.\n");
   }
-  const session = await Session.create(config, registry, { cwd: io.cwd, plugins });
-  const dir = RunDir.create(outPath);
-  dir.writeJson(files.config, { config, plugins });
-  say(`model   ${describeModel(session)}`);
-  say(`data    ${describeData(session)}`);
-  say(`budget  ${budgetText(config, session.task)} · seed ${config.train.seed}`);
-  say(`run     ${displayPath(io.cwd, dir.path)}`);
-  if (options.showcase) {
-    const before = sampleNow(session, 120);
-    if (before !== undefined)
-      say(`\nsample before training (random weights):\n${showSample(before)}`);
+  const dataSource = fingerprintData(config, io.cwd);
+  const session = await Session.create(config, registry, { cwd: io.cwd, plugins, dataSource });
+  preflight(session, registry, outPath, io);
+  const dir = RunDir.create(outPath, commandName);
+  const lock = takeRun(dir, "train", io);
+  try {
+    const record: RunRecord = {
+      config,
+      plugins,
+      ...(dataSource === null ? {} : { data: dataSource }),
+    };
+    dir.writeJson(files.config, record);
+    say(`model   ${describeModel(session)}`);
+    say(dataLine(session, io));
+    say(`budget  ${budgetText(config, session.task)} · seed ${config.train.seed}`);
+    say(`run     ${displayPath(io.cwd, dir.path)}`);
+    if (options.showcase) {
+      const before = sampleNow(session, 120);
+      if (before !== undefined)
+        say(`\nsample before training (random weights):\n${showSample(before)}`);
+    }
+    say("");
+    const result = await trainLoop(session, dir, io);
+    return await finish(session, dir, io, result, options);
+  } finally {
+    lock.release();
   }
-  say("");
-  const result = await trainLoop(session, dir, io);
-  return finish(session, dir, io, result, options);
 }
 
 export interface ResumeFlags extends ConfigFlags {
   readonly plugin?: readonly string[];
+  readonly config?: string;
 }
 
 export async function resumeCommand(
@@ -209,19 +293,34 @@ export async function resumeCommand(
   io: TrainerIo,
   options: TrainOptions = {},
 ): Promise<number> {
-  const opened = await openRun(target, io, flags.plugin ?? [], flags);
+  const full = RunDir.resolve(io.cwd, target).path;
+  const asDir = new RunDir(full);
+  if (asDir.isRun() && asDir.checkpointFiles().length === 0) {
+    return startOver(asDir, flags, io, options);
+  }
+  const opened = await openRun(target, io, flags.plugin ?? [], flags, flags.config);
   if (opened.dir === null) {
     throw new TrainerError(
       "USAGE",
-      `resume: expected a run directory (with config.json, metrics.jsonl and checkpoints/), got the file ${target}`,
+      `resume: expected a run directory (with config.json, metrics.jsonl and checkpoints/) or a checkpoint in one, got the file ${target}`,
     );
   }
   const dir = opened.dir;
+  const allowDataChange = flags.allowDataChange === true;
+  const { lr } =
+    opened.recorded === null
+      ? { lr: null }
+      : checkResumeChanges(opened.recorded, opened.config, { allowDataChange });
+  const dataSource = fingerprintData(opened.config, io.cwd);
   const session = await Session.create(opened.config, opened.registry, {
     cwd: io.cwd,
     checkpoint: opened.checkpoint,
     plugins: opened.plugins,
   });
+  const recordedSource = session.dataSource ?? dir.readJson<RunRecord>(files.config)?.data;
+  requireSameData(recordedSource ?? undefined, dataSource, allowDataChange);
+  session.dataSource = dataSource;
+  if (lr !== null) session.optimizer.lr = lr;
   const { steps, minutes } = opened.config.train;
   const reachedSteps = steps !== null && session.step >= steps;
   const reachedTime = minutes !== null && session.elapsedMs >= minutes * 60_000;
@@ -231,12 +330,68 @@ export async function resumeCommand(
     );
     return 0;
   }
-  // Only now, with everything checked, touch the run directory.
-  dir.truncateMetrics(session.step);
-  dir.writeJson(files.config, { config: opened.config, plugins: opened.plugins });
-  io.stdout.write(
-    `resuming ${displayPath(io.cwd, dir.path)} at step ${session.step} (${displayPath(io.cwd, opened.checkpointPath)})\nmodel   ${describeModel(session)}\nbudget  ${budgetText(opened.config, session.task)}\n\n`,
+  checkSplit(session.task, "validation");
+  const lock = takeRun(dir, "resume", io);
+  try {
+    // Only now, with everything checked and the directory ours, touch it.
+    dir.truncateMetrics(session.step);
+    const record: RunRecord = {
+      config: opened.config,
+      plugins: opened.plugins,
+      ...(dataSource === null ? {} : { data: dataSource }),
+    };
+    dir.writeJson(files.config, record);
+    io.stdout.write(
+      `resuming ${displayPath(io.cwd, dir.path)} at step ${session.step} (${displayPath(io.cwd, opened.checkpointPath)})\nmodel   ${describeModel(session)}\n${dataLine(session, io)}\nbudget  ${budgetText(opened.config, session.task)}${lr === null ? "" : ` · lr ${lr} (was ${opened.recorded?.optimizer.lr})`}\n\n`,
+    );
+    const result = await trainLoop(session, dir, io);
+    return await finish(session, dir, io, result, options);
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * A run stopped before its first checkpoint (killed within the first
+ * `checkpointEvery` steps) starts again from step 0, from its recorded
+ * config, in its own directory.
+ */
+async function startOver(
+  dir: RunDir,
+  flags: ResumeFlags,
+  io: TrainerIo,
+  options: TrainOptions,
+): Promise<number> {
+  const { config, registry, plugins } = await openUncheckpointedRun(
+    dir,
+    io,
+    flags.plugin ?? [],
+    flags,
+    flags.config,
   );
-  const result = await trainLoop(session, dir, io);
-  return finish(session, dir, io, result, options);
+  const dataSource = fingerprintData(config, io.cwd);
+  requireSameData(
+    dir.readJson<RunRecord>(files.config)?.data,
+    dataSource,
+    flags.allowDataChange === true,
+  );
+  const session = await Session.create(config, registry, { cwd: io.cwd, plugins, dataSource });
+  preflight(session, registry, dir.path, io);
+  const lock = takeRun(dir, "resume", io);
+  try {
+    dir.truncateMetrics(0);
+    const record: RunRecord = {
+      config,
+      plugins,
+      ...(dataSource === null ? {} : { data: dataSource }),
+    };
+    dir.writeJson(files.config, record);
+    io.stdout.write(
+      `${displayPath(io.cwd, dir.path)} stopped before its first checkpoint: starting it again from step 0 with its recorded config\nmodel   ${describeModel(session)}\n${dataLine(session, io)}\nbudget  ${budgetText(config, session.task)}\n\n`,
+    );
+    const result = await trainLoop(session, dir, io);
+    return await finish(session, dir, io, result, options);
+  } finally {
+    lock.release();
+  }
 }

@@ -6,7 +6,7 @@ import { cli, workspace } from "./testing/fixtures.js";
 
 const examplePackage = fileURLToPath(new URL("../../../examples/peephole-lstm", import.meta.url));
 
-describe("compare", () => {
+describe("compare", { timeout: 60_000 }, () => {
   it("trains the ladder and plugin cells on one task under one budget, with the counted Markov floor", async () => {
     const cwd = workspace();
     const result = await cli(

@@ -12,8 +12,33 @@ export type Json = Record<string, unknown>;
 export const isObject = (value: unknown): value is Json =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** Read a config file; a missing file or broken JSON is a clear error. */
+/**
+ * A run directory's config.json wraps the config: `{ config, plugins, data }`.
+ * Such a file is accepted wherever a config file is, so a run can be
+ * repeated or varied from its own record.
+ */
+function isRunRecord(value: Json): value is { config: Json; plugins?: string[] } {
+  const keys = Object.keys(value);
+  return (
+    isObject(value.config) &&
+    keys.every((k) => k === "config" || k === "plugins" || k === "data") &&
+    (value.plugins === undefined || Array.isArray(value.plugins))
+  );
+}
+
+/** The plugins a run's config.json records (none for an ordinary config file). */
+export function pluginsOfConfigFile(path: string, cwd: string): string[] {
+  const raw = readJsonObject(path, cwd);
+  return isRunRecord(raw) ? (raw.plugins ?? []).filter((p) => typeof p === "string") : [];
+}
+
+/** Read a config file (or a run's config.json); a missing file or broken JSON is a clear error. */
 export function readConfigFile(path: string, cwd: string): Json {
+  const raw = readJsonObject(path, cwd);
+  return isRunRecord(raw) ? structuredClone(raw.config) : raw;
+}
+
+function readJsonObject(path: string, cwd: string): Json {
   const full = resolve(cwd, path);
   let text: string;
   try {

@@ -16,7 +16,13 @@ describe("config", () => {
       sections: "chapters",
       lowercase: false,
     });
-    expect(config.model.cell).toEqual({ name: "lstm", hidden: 128, forgetBias: 0 });
+    expect(config.model.cell).toEqual({
+      name: "lstm",
+      hidden: 128,
+      forgetBias: 0,
+      bias: true,
+      projSize: 0,
+    });
     expect(config.optimizer).toMatchObject({ name: "adam", lr: 0.003, eps: 1e-8 });
     expect(config.train).toMatchObject({
       steps: 2000,
@@ -37,7 +43,7 @@ describe("config", () => {
       },
       registry,
     );
-    expect(config.model.cell).toEqual({ name: "gru", hidden: 128, resetAfter: true });
+    expect(config.model.cell).toEqual({ name: "gru", hidden: 128, resetAfter: true, bias: true });
     expect(config.model.init).toEqual({ "recurrent.weight_hh*": { name: "orthogonal", gain: 1 } });
     expect(config.schedule).toEqual({ name: "cosine-annealing", tMax: 100, etaMin: 0 });
     expect(config.loss).toMatchObject({ name: "cross-entropy", labelSmoothing: 0 });
@@ -69,7 +75,7 @@ describe("config", () => {
       },
     );
     const config = resolveConfig(raw, registry);
-    expect(config.model.cell).toEqual({ name: "gru", hidden: 32, resetAfter: true });
+    expect(config.model.cell).toEqual({ name: "gru", hidden: 32, resetAfter: true, bias: true });
     expect(config.train).toMatchObject({ minutes: 2, steps: null, clip: null });
     expect(config.data.dataset).toMatchObject({ name: "text-file", path: "book.txt" });
     expect(() => applyFlags({}, { lr: "fast" })).toThrow('--lr: expected a number, got "fast"');

@@ -61,7 +61,9 @@ export const trainerConfigSchema = z.strictObject({
     input: z
       .enum(["auto", "one-hot", "embedding"])
       .default("auto")
-      .describe("tokens: auto is one-hot for markov (so it can be counted), else an embedding"),
+      .describe(
+        "tokens: auto asks the cell (one-hot for markov, so it can be counted), else an embedding",
+      ),
     embeddingSize: z.number().int().min(1).default(32),
     dropout: z.number().min(0).lt(1).default(0).describe("between stacked layers"),
     init: z
@@ -90,6 +92,15 @@ export const trainerConfigSchema = z.strictObject({
         .enum(["sequential", "random"])
         .default("sequential")
         .describe("how a long sequence is cut (independent sequences are always padded batches)"),
+      truncate: z
+        .number()
+        .int()
+        .min(1)
+        .nullable()
+        .default(null)
+        .describe(
+          "truncated BPTT inside a batch: cut the gradient through the state every k steps (null: through the whole batch)",
+        ),
       statePolicy: z
         .enum(["auto", "carry", "reset"])
         .default("auto")

@@ -14,7 +14,12 @@ export type TrainerErrorCode =
   | "RUN_DIR"
   | "CHECKPOINT"
   | "UNSUPPORTED"
-  | "DIVERGED";
+  | "DIVERGED"
+  | "DISK_FULL"
+  | "WRITE"
+  | "LOCKED"
+  | "TOO_LARGE"
+  | "ENCODING";
 
 export class TrainerError extends Error {
   override readonly name = "TrainerError";

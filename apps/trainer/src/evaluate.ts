@@ -14,12 +14,13 @@
  *   is given, seasonal-naive (x_{t−P}) baselines come with them.
  */
 import { noGrad } from "@recurrent/autograd";
-import type { CellState, SequenceModel } from "@recurrent/cells";
+import { type CellState, createRollout, type SequenceModel } from "@recurrent/cells";
 import { sequenceBatches, sequentialBatches } from "@recurrent/data";
 import { crossEntropy } from "@recurrent/nn";
 import { slice, tensor, tidy } from "@recurrent/tensor";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
+import { evaluateLongRange, formatLongRange } from "./long-range-eval.js";
 import type { SeriesTask, SplitName, Task, TokenTask } from "./task.js";
 
 export type Metrics = Record<string, number>;
@@ -40,12 +41,30 @@ function disposeState(state: CellState | undefined): void {
   for (const t of Object.values(state)) t.dispose();
 }
 
+/**
+ * Whether `split` holds enough to evaluate on (one target at least); a
+ * TrainerError naming the split if not. Called before training, so a split
+ * too small is found before the work, not after it.
+ */
+export function checkSplit(task: Task, split: Exclude<SplitName, "train">): void {
+  if (task.kind === "long-range") return; // held-out examples are drawn, never short
+  const size =
+    task.kind === "forecast"
+      ? task.splits[split].length
+      : task.sequences !== null
+        ? task.sequences[split].length * 2
+        : (task.ids as Record<SplitName, Int32Array>)[split].length;
+  if (size < 2) throw emptySplit(split);
+}
+
 export function evaluate(
   model: SequenceModel,
   task: Task,
   config: TrainerConfig,
   split: Exclude<SplitName, "train"> = "validation",
 ): Metrics {
+  if (task.kind === "long-range") return evaluateLongRange(model, task, split);
+  checkSplit(task, split);
   return task.kind === "forecast"
     ? evaluateSeries(model, task, config, split)
     : evaluateTokens(model, task, config, split);
@@ -65,7 +84,6 @@ function evaluateTokens(
   const limit = config.eval.maxTokens ?? Number.POSITIVE_INFINITY;
   if (task.sequences !== null) {
     const sequences = task.sequences[split];
-    if (sequences.length === 0) throw emptySplit(split);
     const stream = sequenceBatches(sequences, { batchSize: 256, shuffle: false });
     let nats = 0;
     let count = 0;
@@ -83,7 +101,6 @@ function evaluateTokens(
     return tokenMetrics(nats, count);
   }
   const ids = (task.ids as Record<SplitName, Int32Array>)[split];
-  if (ids.length < 2) throw emptySplit(split);
   const numSteps = Math.min(config.train.bptt, ids.length - 1);
   const batchSize = Math.max(
     1,
@@ -116,7 +133,7 @@ function evaluateTokens(
 function emptySplit(split: string): TrainerError {
   return new TrainerError(
     "DATA",
-    `data: the ${split} split is too small to evaluate on; give data.split.${split} a larger share`,
+    `data: the ${split} split is too small to evaluate on (it needs 2 items at least); give data.split.${split} a larger share`,
   );
 }
 
@@ -156,6 +173,25 @@ export function rollOut(
     for (let t = 0; t < warm; t++) flat[t * count + n] = context[t] as number;
   });
   const steps: Float32Array[] = [];
+  const rollout = createRollout(model, count);
+  if (rollout !== null) {
+    // The one-step path derived from the cell: warm up, then feed each forecast back.
+    inference(model, () => {
+      const row = new Float32Array(count);
+      let last: Float32Array = new Float32Array(0);
+      for (let t = 0; t < warm; t++) {
+        for (let n = 0; n < count; n++) row[n] = flat[t * count + n] as number;
+        last = rollout.stepFeatures(row);
+      }
+      for (let k = 0; k < horizon; k++) {
+        const forecast = Float32Array.from(last);
+        steps.push(forecast);
+        if (k < horizon - 1) last = rollout.stepFeatures(forecast);
+      }
+    });
+    rollout.dispose();
+    return steps;
+  }
   inference(model, () => {
     let state: CellState | undefined;
     let input = tensor(flat, { shape: [warm, count, 1] });
@@ -184,7 +220,6 @@ function evaluateSeries(
   split: Exclude<SplitName, "train">,
 ): Metrics {
   const target = task.splits[split];
-  if (target.length < 2) throw emptySplit(split);
   const past = pastOf(task, split);
   const warm = Math.min(past.length, 4 * config.train.bptt); // the true past each forecast warms up on
   const full = new Float64Array(warm + target.length);
@@ -263,6 +298,7 @@ export function formatMetrics(task: Task, metrics: Metrics): string {
       : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
         ? v.toExponential(2)
         : v.toFixed(digits);
+  if (task.kind === "long-range") return formatLongRange(task, metrics);
   if (task.kind === "language-model") {
     const unit = task.unit === "char" ? "char" : task.unit;
     return `${g(metrics.loss)} nats/${unit} · ${g(metrics.bits, 3)} bits/${unit} · perplexity ${g(metrics.perplexity, 2)}`;

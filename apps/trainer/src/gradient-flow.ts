@@ -7,7 +7,15 @@
  * over all steps.) Measured through @recurrent/cells' `gradientFlow`
  * (autograd hooks on each step's state); the gradients it leaves on the
  * parameters are cleared afterwards.
+ *
+ * A series' input values are marked as needing a gradient: a cell whose
+ * state is built from the inputs alone (the `ar` cell's window of the last
+ * τ values) has no parameter upstream of its state, so without this the
+ * backward pass would skip the state and every ‖∂L/∂state_t‖ would read 0.
+ * The gradient is real either way: ∂L/∂window_t, zero only where the
+ * window no longer reaches the loss (more than τ steps back).
  */
+import { requireGrad } from "@recurrent/autograd";
 import { gradientFlow, normsOverTime, type SequenceModel } from "@recurrent/cells";
 import { sequenceBatches, sequentialBatches } from "@recurrent/data";
 import type { LossFn } from "@recurrent/nn";
@@ -45,6 +53,14 @@ function probeBatch(task: Task, options: GradFlowOptions): Probe {
     }).batchAt({ epoch: 0, batch: 0 });
     return { inputs: batch.inputs, targets: batch.targets, mask: batch.mask };
   }
+  if (task.kind === "long-range") {
+    const batch = task.heldOut(split === "test" ? "test" : "validation", options.batch).batchAt({
+      epoch: 0,
+      batch: 0,
+    });
+    batch.lossMask?.dispose();
+    return { inputs: batch.inputs, targets: batch.targets, mask: null }; // L: the last step
+  }
   const source =
     task.kind === "forecast"
       ? task.splits[split]
@@ -68,6 +84,7 @@ export function measureGradFlow(
   title?: string,
 ): GradFlowResult {
   const probe = probeBatch(task, options);
+  if (task.kind === "forecast") requireGrad(probe.inputs);
   const lastOnly = probe.mask === null;
   const wasTraining = model.training;
   model.eval(); // no dropout: the measurement is of the model, not of a random mask

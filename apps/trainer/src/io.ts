@@ -1,8 +1,10 @@
 /**
  * Everything the commands touch outside their own memory, in one object, so
  * tests run the whole CLI in-process: where output goes and whether it is a
- * terminal, the working directory, Ctrl-C, and the clock.
+ * terminal, the working directory, Ctrl-C (and SIGTERM, SIGHUP), and the
+ * clock.
  */
+import { type StopSignal, stopSignals } from "./signals.js";
 
 export interface Output {
   write(text: string): void;
@@ -18,8 +20,8 @@ export interface TrainerIo {
   readonly stderr: Output;
   /** Relative paths (config, --out, --plugin, data files) resolve against this. */
   readonly cwd: string;
-  /** Call `handler` on Ctrl-C (SIGINT); returns a function that removes it. */
-  onInterrupt(handler: () => void): () => void;
+  /** Call `handler` on Ctrl-C (SIGINT), SIGTERM or SIGHUP; returns a function that removes it. */
+  onInterrupt(handler: (signal: StopSignal) => void): () => void;
   /** Milliseconds, monotonic. */
   now(): number;
 }
@@ -29,7 +31,8 @@ export function processIo(cwd = process.cwd()): TrainerIo {
   // A closed pipe (`recurrent generate … | head`) is not an error of ours: stop writing quietly.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
+      // EIO: the terminal was closed (SIGHUP); the run still saves its checkpoint.
+      if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
     });
   }
   const output = (stream: NodeJS.WriteStream): Output => ({
@@ -45,9 +48,13 @@ export function processIo(cwd = process.cwd()): TrainerIo {
     stderr: output(process.stderr),
     cwd,
     onInterrupt(handler) {
-      process.on("SIGINT", handler);
+      const listeners = stopSignals.map((signal) => {
+        const listener = () => handler(signal);
+        process.on(signal, listener);
+        return [signal, listener] as const;
+      });
       return () => {
-        process.off("SIGINT", handler);
+        for (const [signal, listener] of listeners) process.off(signal, listener);
       };
     },
     now: () => performance.now(),
@@ -58,14 +65,14 @@ export function processIo(cwd = process.cwd()): TrainerIo {
 export interface MemoryIo extends TrainerIo {
   readonly out: () => string;
   readonly err: () => string;
-  /** Simulate Ctrl-C. */
-  interrupt(): void;
+  /** Simulate Ctrl-C (or another stop signal). */
+  interrupt(signal?: StopSignal): void;
 }
 
 export function memoryIo(cwd: string): MemoryIo {
   let out = "";
   let err = "";
-  const handlers = new Set<() => void>();
+  const handlers = new Set<(signal: StopSignal) => void>();
   return {
     stdout: {
       write: (text) => {
@@ -87,8 +94,8 @@ export function memoryIo(cwd: string): MemoryIo {
     now: () => performance.now(),
     out: () => out,
     err: () => err,
-    interrupt: () => {
-      for (const handler of [...handlers]) handler();
+    interrupt: (signal = "SIGINT") => {
+      for (const handler of [...handlers]) handler(signal);
     },
   };
 }

@@ -1,8 +1,11 @@
 /**
  * `recurrent list`: what the registry holds, kind by kind, each entry with
- * its description and its options (type and default), read off its schema.
+ * its description and its options (type and default), read off its schema;
+ * a cell also with its capabilities and the path it trains on.
  */
+import type { CellDefinition } from "@recurrent/cells";
 import { describeOptions, type Entry, type OptionInfo, type Registry } from "@recurrent/registry";
+import { describeCell } from "./cell-capabilities.js";
 
 /**
  * The options of an entry; an entry whose schema is not a zod schema (the
@@ -17,13 +20,23 @@ function optionsOf(entry: Entry): OptionInfo[] | undefined {
   }
 }
 
-export function formatRegistry(registry: Registry): string {
+/**
+ * Every kind and entry of the registry. `notes` adds a remark after an
+ * entry, keyed "kind/name" (list marks the datasets train refuses).
+ */
+export function formatRegistry(
+  registry: Registry,
+  notes: ReadonlyMap<string, string> = new Map(),
+): string {
   const lines: string[] = [];
   for (const kind of registry.kinds()) {
     const entries = registry.list(kind.name);
     lines.push(`${kind.name} — ${kind.description} (${entries.length})`);
     for (const entry of entries) {
-      lines.push(`  ${entry.name}${entry.description ? ` — ${entry.description}` : ""}`);
+      const note = notes.get(`${kind.name}/${entry.name}`);
+      lines.push(
+        `  ${entry.name}${entry.description ? ` — ${entry.description}` : ""}${note === undefined ? "" : ` [${note}]`}`,
+      );
       for (const option of optionsOf(entry) ?? []) {
         const fallback = option.required
           ? "required"
@@ -32,6 +45,10 @@ export function formatRegistry(registry: Registry): string {
             : `default ${JSON.stringify(option.default)}`;
         const about = option.description ? ` — ${option.description}` : "";
         lines.push(`      ${option.name}: ${option.type} (${fallback})${about}`);
+      }
+      if (kind.name === "cell") {
+        for (const line of describeCell(entry as unknown as CellDefinition))
+          lines.push(`      ${line}`);
       }
     }
   }

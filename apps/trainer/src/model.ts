@@ -9,15 +9,21 @@ import { type Cell, type SequenceInput, SequenceModel } from "@recurrent/cells";
 import type { Initializer } from "@recurrent/nn";
 import type { Registry } from "@recurrent/registry";
 import { Generator } from "@recurrent/tensor";
+import { capabilitiesOf } from "./cell-capabilities.js";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
 import type { Task } from "./task.js";
 
-/** How the task's inputs reach the first layer. */
-export function inputOf(config: TrainerConfig, task: Task): SequenceInput {
+/** How the task's inputs reach the first layer: as configured, or as the cell prefers (`auto`). */
+export function inputOf(config: TrainerConfig, task: Task, registry: Registry): SequenceInput {
   if (task.kind === "forecast") return { kind: "features", size: 1 };
+  if (task.kind === "long-range" && task.inputs === "values") {
+    return { kind: "features", size: task.features };
+  }
   const choice = config.model.input;
-  const oneHot = choice === "one-hot" || (choice === "auto" && config.model.cell.name === "markov");
+  const oneHot =
+    choice === "one-hot" ||
+    (choice === "auto" && capabilitiesOf(registry, config.model.cell.name).input === "one-hot");
   return oneHot
     ? { kind: "one-hot", vocab: task.vocab }
     : { kind: "embedding", vocab: task.vocab, size: config.model.embeddingSize };
@@ -27,8 +33,9 @@ export function buildModel(config: TrainerConfig, registry: Registry, task: Task
   const { name, ...options } = config.model.cell;
   const cell = registry.create("cell", name, options as never) as Cell;
   const model = new SequenceModel(cell, {
-    input: inputOf(config, task),
-    outputSize: task.kind === "forecast" ? 1 : task.vocab,
+    input: inputOf(config, task, registry),
+    outputSize:
+      task.kind === "forecast" ? 1 : task.kind === "long-range" ? task.outputSize : task.vocab,
     numLayers: config.model.layers,
     dropout: config.model.dropout,
     seed: config.train.seed,

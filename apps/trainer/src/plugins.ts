@@ -13,9 +13,10 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { Plugin } from "@recurrent/registry";
 import { TrainerError } from "./errors.js";
+import { importPluginModule } from "./plugin-import.js";
 
 const sourceCondition = "@recurrent/source";
 
@@ -32,7 +33,7 @@ function sourceConditionActive(): boolean {
 }
 
 function looksLikePath(spec: string): boolean {
-  return spec.startsWith(".") || isAbsolute(spec) || /\.(m?[jt]s)$/.test(spec);
+  return spec.startsWith(".") || isAbsolute(spec) || /\.([cm]?[jt]sx?)$/.test(spec);
 }
 
 /** node_modules/<name> in `from` or any directory above it. */
@@ -47,8 +48,33 @@ function findPackageDir(name: string, from: string): string | undefined {
   }
 }
 
+/** Entry files tried in a plugin directory that has no package.json. */
+const indexFiles = ["index.js", "index.mjs", "index.ts", "index.mts"];
+
+/** A TypeScript entry of a package, from any condition of its "." export or src/index.ts. */
+function typeScriptEntry(dir: string, root: unknown): string | undefined {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (typeof node === "string") {
+      if (/\.[cm]?tsx?$/.test(node) && !/\.d\.[cm]?ts$/.test(node)) found.push(node);
+    } else if (node !== null && typeof node === "object") {
+      for (const value of Object.values(node)) walk(value);
+    }
+  };
+  walk(root);
+  return [...found, "src/index.ts"].map((f) => resolve(dir, f)).find((f) => existsSync(f));
+}
+
 /** The file a package directory's "." export (or main) points at. */
 function packageEntry(dir: string, spec: string): string {
+  if (!existsSync(join(dir, "package.json"))) {
+    const index = indexFiles.map((f) => join(dir, f)).find((f) => existsSync(f));
+    if (index !== undefined) return index;
+    throw new TrainerError(
+      "PLUGIN",
+      `plugin ${JSON.stringify(spec)}: expected a package directory (with a package.json) or a module file, got the directory ${dir}, which has neither a package.json nor an ${indexFiles.join(" / ")}; pass the module file itself, e.g. --plugin ${join(spec, "my-cell.js")}`,
+    );
+  }
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
     name?: string;
     exports?: unknown;
@@ -86,9 +112,10 @@ function packageEntry(dir: string, spec: string): string {
     if (existsSync(file)) return file;
   }
   const name = manifest.name ?? spec;
+  const source = typeScriptEntry(dir, root);
   throw new TrainerError(
     "PLUGIN",
-    `plugin ${JSON.stringify(spec)}: package ${name} has no built entry (looked for ${candidates.join(", ")}); build it first (pnpm --filter ${name} build)`,
+    `plugin ${JSON.stringify(spec)}: package ${name} has no built entry (looked for ${candidates.join(", ")}); build it first (\`npm run build\` in ${dir}, or \`pnpm --filter ${name} build\` in a workspace)${source === undefined ? "" : `, or pass its TypeScript entry: --plugin ${source}`}`,
   );
 }
 
@@ -131,8 +158,9 @@ export async function loadPlugin(spec: string, cwd: string): Promise<Plugin> {
   const file = resolvePluginFile(spec, cwd);
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    module = await importPluginModule(file, spec);
   } catch (error) {
+    if (error instanceof TrainerError) throw error;
     throw new TrainerError(
       "PLUGIN",
       `plugin ${JSON.stringify(spec)}: importing ${file} failed: ${(error as Error).message}`,

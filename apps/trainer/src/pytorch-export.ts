@@ -17,6 +17,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { cellCapabilities, type TorchModule } from "@recurrent/cells";
 import { sequentialBatches } from "@recurrent/data";
 import { saveSafetensors } from "@recurrent/nn";
 import { type Tensor, tensor } from "@recurrent/tensor";
@@ -32,17 +33,21 @@ const plannedEpochs = 200;
 /** The Python files shipped with the trainer, copied into each export. */
 const pythonFile = (name: string) => new URL(`../python/${name}`, import.meta.url);
 
-/** What cannot go to PyTorch, as one message (before anything is written). */
-export function checkPytorchExport(session: Session): void {
+/**
+ * What cannot go to PyTorch, as one message (before anything is written);
+ * else the torch.nn module the cell declares (its `torchModule` capability).
+ */
+export function checkPytorchExport(session: Session): TorchModule {
   const { definition, config } = session.model.recurrent.cell;
   const where = "export --format pytorch";
-  if (!["lstm", "gru", "rnn"].includes(definition.name)) {
+  const torchModule = cellCapabilities(definition).torchModule;
+  if (torchModule === null) {
     throw new TrainerError(
       "UNSUPPORTED",
       `${where}: cell "${definition.name}" has no torch.nn module; rnn, lstm and gru export as nn.RNN, nn.LSTM and nn.GRU`,
     );
   }
-  if (definition.name === "gru" && config.resetAfter === false) {
+  if (torchModule === "GRU" && config.resetAfter === false) {
     throw new TrainerError(
       "UNSUPPORTED",
       `${where}: a GRU with resetAfter false (the d2l/Keras form) is not torch.nn.GRU, which applies the reset gate after the recurrent product`,
@@ -55,11 +60,12 @@ export function checkPytorchExport(session: Session): void {
     );
   }
   torchOptimizerOf(session.config.optimizer.name, where);
+  return torchModule;
 }
 
 /** Write the folder; returns the files written. */
 export function writePytorchExport(session: Session, out: string): string[] {
-  checkPytorchExport(session);
+  const torchModule = checkPytorchExport(session);
   const { model, task, config } = session;
   const recurrent = model.recurrent;
   const cellConfig = recurrent.cell.config;
@@ -116,7 +122,7 @@ export function writePytorchExport(session: Session, out: string): string[] {
   const pythonConfig = {
     format: "recurrent-pytorch-export@1",
     model: {
-      cell: recurrent.cell.definition.name,
+      cell: torchModule.toLowerCase(), // model.py's key: "rnn", "lstm" or "gru"
       hidden: recurrent.outputSize,
       layers: recurrent.numLayers,
       bidirectional: recurrent.directions === 2,

@@ -7,16 +7,18 @@
  *                                  model, optimizer, schedule, RNG, data position, carried state
  *     report.html                  curves, gradient flow and samples, self-contained
  *     gradflow.json                ‖∂L/∂h_t‖ measured at the end of training
+ *     run.lock                     while a process trains in it (see run-lock.ts)
  *
  * Checkpoints, the config and the report are written atomically; a
  * checkpoint is never overwritten in place, and the oldest are pruned only
  * after a newer one is safely on disk.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { Checkpoint } from "@recurrent/nn";
 import { TrainerError } from "./errors.js";
-import { appendJsonLine, readJsonLines, writeFileAtomic } from "./files.js";
+import { appendJsonLine, readJsonLines, removeStaleTemporaries, writeFileAtomic } from "./files.js";
+import { lockFileName } from "./run-lock.js";
 
 export const files = {
   config: "config.json",
@@ -28,10 +30,24 @@ export const files = {
 
 const checkpointPattern = /^step-(\d+)\.safetensors$/;
 
-/** A timestamp for directory names: 2025-01-31T14-05-09. */
+/**
+ * A timestamp for directory names, to the millisecond, so runs started in
+ * the same second get different names: 2025-01-31T14-05-09-042.
+ */
 export function timestamp(date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}-${pad(date.getMinutes())}-${pad(date.getSeconds())}`;
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}-${pad(date.getMinutes())}-${pad(date.getSeconds())}-${pad(date.getMilliseconds(), 3)}`;
+}
+
+/**
+ * A default run directory under `parent` named `<timestamp>-<name>`: a name
+ * that already exists (two runs in the same millisecond) gets -2, -3, ….
+ */
+export function freshRunPath(parent: string, name: string, date = new Date()): string {
+  const base = join(parent, `${timestamp(date)}-${name}`);
+  let path = base;
+  for (let n = 2; existsSync(path); n++) path = `${base}-${n}`;
+  return path;
 }
 
 export class RunDir {
@@ -41,27 +57,66 @@ export class RunDir {
     return new RunDir(resolve(cwd, path));
   }
 
-  /** Refuse a path that already holds a run (checked before any work, and again on create). */
-  static checkFree(path: string): void {
+  /**
+   * Refuse a path that already holds a run, or any other files (checked
+   * before any work, and again on create): a run never writes into a
+   * directory it would overwrite or mix with.
+   */
+  static checkFree(path: string, commandName = "recurrent"): void {
     const dir = new RunDir(path);
-    if (existsSync(path)) {
-      if (!statSync(path).isDirectory()) {
-        throw new TrainerError("RUN_DIR", `--out ${path}: exists and is not a directory`);
-      }
-      if (existsSync(dir.file(files.config)) || dir.checkpointFiles().length > 0) {
-        throw new TrainerError(
-          "RUN_DIR",
-          `${path} already holds a run; continue it with \`recurrent resume ${path}\`, or choose another --out`,
-        );
-      }
+    if (!existsSync(path)) return;
+    if (!statSync(path).isDirectory()) {
+      throw new TrainerError("RUN_DIR", `--out ${path}: exists and is not a directory`);
+    }
+    if (existsSync(dir.file(files.config)) || dir.checkpointFiles().length > 0) {
+      throw new TrainerError(
+        "RUN_DIR",
+        `${path} already holds a run; continue it with \`${commandName} resume ${path}\`, or choose another --out`,
+      );
+    }
+    const present = readdirSync(path).filter((name) => name !== files.checkpoints);
+    if (present.length > 0 || dir.checkpointDirHasOtherFiles()) {
+      const shown = present.slice(0, 4).join(", ") + (present.length > 4 ? ", …" : "");
+      throw new TrainerError(
+        "RUN_DIR",
+        `--out ${path}: expected a new or empty directory, got one that holds ${shown || "files in checkpoints/"} and no run; choose another --out`,
+      );
     }
   }
 
   /** A new run directory; refuses one that already holds a run, so nothing is overwritten. */
-  static create(path: string): RunDir {
-    RunDir.checkFree(path);
+  static create(path: string, commandName?: string): RunDir {
+    RunDir.checkFree(path, commandName);
     mkdirSync(join(path, files.checkpoints), { recursive: true });
     return new RunDir(path);
+  }
+
+  private checkpointDirHasOtherFiles(): boolean {
+    const dir = this.file(files.checkpoints);
+    return existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0;
+  }
+
+  /** Whether this directory holds a run (its config.json). */
+  isRun(): boolean {
+    return existsSync(this.file(files.config));
+  }
+
+  /**
+   * Remove the temporary files of writes that were killed (the caller holds
+   * the run's lock, so no live writer owns them); returns their names.
+   */
+  removeStaleTemporaries(): string[] {
+    return [
+      ...removeStaleTemporaries(this.path),
+      ...removeStaleTemporaries(this.file(files.checkpoints)).map(
+        (name) => `${files.checkpoints}/${name}`,
+      ),
+    ];
+  }
+
+  /** The lock file's path (run-lock.ts). */
+  get lockPath(): string {
+    return this.file(lockFileName);
   }
 
   /** An existing run directory (resume, eval, generate). */
@@ -168,8 +223,44 @@ export function readCheckpoint(path: string): Checkpoint {
 }
 
 /**
+ * The newest checkpoint of a run, read. A damaged newest checkpoint (a torn
+ * file, flipped bytes) is an error that names the newest whole one, so the
+ * user can continue from it by passing its path.
+ */
+export function readNewestCheckpoint(dir: RunDir): { path: string; checkpoint: Checkpoint } {
+  const path = dir.latestCheckpoint();
+  try {
+    return { path, checkpoint: readCheckpoint(path) };
+  } catch (error) {
+    if (!(error instanceof TrainerError) || error.code !== "CHECKPOINT") throw error;
+    const older = dir
+      .checkpointFiles()
+      .map((f) => f.path)
+      .filter((p) => p !== path)
+      .reverse()
+      .find((p) => {
+        try {
+          readCheckpoint(p);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    const hint =
+      older === undefined
+        ? "no older checkpoint is whole"
+        : `the older checkpoint ${older} is whole: pass its path instead of the run directory (e.g. \`recurrent resume ${older}\`)`;
+    throw new TrainerError(
+      "CHECKPOINT",
+      `${error.message}\nthe newest checkpoint is damaged; ${hint}`,
+    );
+  }
+}
+
+/**
  * A run directory or a checkpoint file → the checkpoint to load and the
- * run directory it belongs to (if any).
+ * run directory it belongs to: a checkpoint inside a run's checkpoints/
+ * belongs to that run.
  */
 export function locateCheckpoint(
   cwd: string,
@@ -183,7 +274,10 @@ export function locateCheckpoint(
     const dir = RunDir.open(full);
     return { path: dir.latestCheckpoint(), dir };
   }
-  return { path: full, dir: null };
+  const parent = dirname(full);
+  const owner = new RunDir(dirname(parent));
+  const inRun = basename(parent) === files.checkpoints && owner.isRun();
+  return { path: full, dir: inRun ? owner : null };
 }
 
 /** A path as the user should read it: relative to where they are, unless it lies elsewhere. */

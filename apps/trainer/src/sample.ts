@@ -5,7 +5,7 @@
  * likely one (greedy). Draws come from an explicit seeded Generator, so a
  * sample is reproducible.
  */
-import type { CellState, SequenceModel } from "@recurrent/cells";
+import { type CellState, createRollout, type SequenceModel } from "@recurrent/cells";
 import { reservedTokens } from "@recurrent/data";
 import { type Generator, slice, tensor, tidy } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
@@ -79,6 +79,24 @@ export function sampleText(model: SequenceModel, task: TokenTask, options: Sampl
   const eos = vocabulary?.eosId ?? -1;
   if (!stopAtEos) banned.add(eos); // <eos> never ends a long text
   const out: number[] = Array.from(start);
+  const rollout = createRollout(model, 1);
+  if (rollout !== null) {
+    // The one-step path derived from the cell (allocation-free per token).
+    inference(model, () => {
+      let logits = rollout.stepTokens([start[0] as number]);
+      for (let i = 1; i < start.length; i++) logits = rollout.stepTokens([start[i] as number]);
+      for (let i = 0; i < options.length; i++) {
+        const id = pickToken(logits, options, banned);
+        if (stopAtEos && id === eos) break;
+        out.push(id);
+        if (i < options.length - 1) logits = rollout.stepTokens([id]);
+      }
+    });
+    rollout.dispose();
+    const shown = options.prefix === "" && task.source !== "sequences" ? out.slice(1) : out;
+    return task.decode(shown);
+  }
+  // A model the one-step path cannot serve (bidirectional): whole forward passes.
   inference(model, () => {
     let state: CellState | undefined;
     let input = tensor(start, { shape: [start.length, 1], dtype: "int32" });

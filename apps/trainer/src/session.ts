@@ -27,9 +27,12 @@ import type { Registry } from "@recurrent/registry";
 import type { Generator, GeneratorState, Tensor } from "@recurrent/tensor";
 import { tidy } from "@recurrent/tensor";
 import type { TrainerConfig } from "./config.js";
+import type { DataSource } from "./data-source.js";
 import { TrainerError } from "./errors.js";
 import { evaluate, type Metrics } from "./evaluate.js";
+import { requireFinite } from "./finite-weights.js";
 import { buildModel } from "./model.js";
+import { checkMemory } from "./preflight.js";
 import { buildTask, type SavedData, savedData, type Task } from "./task.js";
 import { startThreads } from "./threads.js";
 
@@ -60,6 +63,8 @@ export interface SessionOptions {
   readonly plugins?: readonly string[];
   /** The dataset, already loaded (compare and gradflow build many sessions on one). */
   readonly dataset?: Dataset;
+  /** The data file's path and hash, saved in the checkpoint's data section. */
+  readonly dataSource?: DataSource | null;
 }
 
 /** The generator behind the model's dropout between layers. */
@@ -73,6 +78,8 @@ export class Session {
   elapsedMs = 0;
   /** The state carried into the next batch (policy "carry"), detached. */
   carried: CellState | null = null;
+  /** The data file the run trains on (path, size, SHA-256), when it reads one. */
+  dataSource: DataSource | null = null;
   readonly parameters: [string, Tensor][];
   private readonly plateau: boolean;
 
@@ -100,6 +107,7 @@ export class Session {
     const checkpoint = options.checkpoint;
     const saved = checkpoint?.has("data") ? (checkpoint.json<SavedData>("data") ?? {}) : {};
     const task = await buildTask(config, registry, options.cwd, saved, options.dataset);
+    checkMemory(config, registry, task); // before anything large is allocated
     const model = buildModel(config, registry, task);
     const { name: optimizerName, ...optimizerOptions } = config.optimizer;
     const transform = registry.create(
@@ -118,7 +126,10 @@ export class Session {
       scheduler = new Scheduler(optimizer, schedule);
     }
     const lossEntry = config.loss ?? {
-      name: task.kind === "forecast" ? "mse" : "cross-entropy",
+      name:
+        task.kind === "forecast" || (task.kind === "long-range" && task.inputs === "values")
+          ? "mse"
+          : "cross-entropy",
     };
     const { name: lossName, ...lossOptions } = lossEntry;
     const loss = registry.create("loss", lossName, lossOptions as never) as LossFn;
@@ -133,6 +144,7 @@ export class Session {
       options.plugins ?? [],
     );
     if (checkpoint !== undefined) session.restore(checkpoint);
+    session.dataSource = options.dataSource ?? session.dataSource;
     return session;
   }
 
@@ -146,12 +158,14 @@ export class Session {
       this.optimizer.zeroGrad();
       const forward = this.model.forward(batch.inputs, {
         ...(initial === null ? {} : { state: initial }),
+        ...truncation(this.config.train.truncate, batch.inputs.shape[0] as number),
         ...(batch.mask === null ? {} : { mask: batch.mask }),
       });
+      const lossMask = batch.lossMask ?? batch.mask;
       const loss = this.loss(
         forward.output,
         batch.targets,
-        batch.mask === null ? undefined : { mask: batch.mask },
+        lossMask === null ? undefined : { mask: lossMask },
       );
       backward(loss);
       const value = loss.item();
@@ -212,7 +226,11 @@ export class Session {
     if (this.scheduler !== null) checkpoint.add("schedule", this.scheduler.stateDict());
     checkpoint.add("state", { tensors: this.carried ?? {} });
     checkpoint.add("data", {
-      json: { ...savedData(this.task), position: this.task.train.position },
+      json: {
+        ...savedData(this.task),
+        position: this.task.train.position,
+        ...(this.dataSource === null ? {} : { source: this.dataSource }),
+      },
     });
     const dropout = dropoutGenerator(this.model);
     checkpoint.add("rng", { json: { dropout: dropout?.getState() ?? null } });
@@ -226,6 +244,7 @@ export class Session {
    * every mismatched key listed, and nothing is written anywhere.
    */
   private restore(checkpoint: Checkpoint): void {
+    requireFinite("model", checkpoint.tensors("model"));
     try {
       this.model.loadStateDict(checkpoint.tensors("model"));
     } catch (error) {
@@ -270,11 +289,20 @@ export class Session {
     }>("rng");
     const dropout = dropoutGenerator(this.model);
     if (rng?.dropout && dropout !== undefined) dropout.setState(rng.dropout);
+    const data = checkpoint.has("data")
+      ? checkpoint.json<{ source?: DataSource }>("data")
+      : undefined;
+    this.dataSource = data?.source ?? null;
     const progress = checkpoint.json<TrainerProgress>("trainer");
     this.step = progress?.step ?? 0;
     this.tokens = progress?.tokens ?? 0;
     this.elapsedMs = progress?.elapsedMs ?? 0;
   }
+}
+
+/** The `truncate` option of a forward pass: none when the cut is as long as the batch (nothing to cut). */
+function truncation(every: number | null, steps: number): { truncate?: number } {
+  return every === null || every >= steps ? {} : { truncate: every };
 }
 
 /** The global L2 norm of the gradients (what clipping would measure), without clipping. */

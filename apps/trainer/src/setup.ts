@@ -4,16 +4,20 @@
  * (a run directory or a checkpoint file) with the config and plugins it was
  * trained with.
  */
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { takesSharedHidden } from "@recurrent/cells";
 import type { Checkpoint } from "@recurrent/nn";
 import type { Registry } from "@recurrent/registry";
 import { createTrainerRegistry } from "./builtins.js";
+import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, type TrainerConfig, withEntryDefaults } from "./config.js";
 import { applyOverrides, readConfigFile, setPath } from "./config-edit.js";
+import { withAbsoluteDataPath } from "./data-source.js";
 import { TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
-import { loadPlugins } from "./plugins.js";
-import { locateCheckpoint, type RunDir, readCheckpoint } from "./run-dir.js";
+import { loadPlugin, loadPlugins } from "./plugins.js";
+import { locateCheckpoint, type RunDir, readCheckpoint, readNewestCheckpoint } from "./run-dir.js";
 
 /** Flags shared by the commands that take a config. */
 export interface ConfigFlags {
@@ -33,6 +37,7 @@ export interface ConfigFlags {
   readonly clip?: string;
   readonly evalEvery?: string;
   readonly checkpointEvery?: string;
+  readonly allowDataChange?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -51,8 +56,57 @@ export async function registryWith(
   return { registry, plugins };
 }
 
-/** Turn the specific flags into config edits, applied after the file and before --set. */
-export function applyFlags(raw: Json, flags: ConfigFlags): Json {
+/**
+ * The recorded plugins of a run plus the ones given now. A given plugin
+ * replaces a recorded one of the same plugin name, and a recorded path
+ * that no longer exists (the plugin moved) is dropped when plugins are
+ * given: `--plugin <new path>` overrides the record.
+ */
+async function registryForRun(
+  recorded: readonly string[],
+  given: readonly string[],
+  cwd: string,
+): Promise<{ registry: Registry; plugins: string[] }> {
+  const givenSpecs = [...new Set(given.map((s) => absoluteSpec(s, cwd)))];
+  const givenPlugins = await loadPlugins(givenSpecs, cwd);
+  const givenNames = new Set(givenPlugins.map((p) => p.name));
+  const kept: string[] = [];
+  const keptPlugins = [];
+  for (const spec of recorded) {
+    if (givenSpecs.includes(spec)) continue;
+    if (isAbsolute(spec) && !existsSync(spec)) {
+      if (givenSpecs.length > 0) continue;
+      throw new TrainerError(
+        "PLUGIN",
+        `plugin ${spec}, which this run was trained with, is gone; if it moved, pass its new location with --plugin <path>`,
+      );
+    }
+    const plugin = await loadPlugin(spec, cwd);
+    if (givenNames.has(plugin.name)) continue;
+    kept.push(spec);
+    keptPlugins.push(plugin);
+  }
+  const registry = createTrainerRegistry(undefined, [...keptPlugins, ...givenPlugins]);
+  return { registry, plugins: [...kept, ...givenSpecs] };
+}
+
+/** Flags that name the data two ways at once are a usage error. */
+function checkConflicts(flags: ConfigFlags): void {
+  if (flags.dataset !== undefined && flags.text !== undefined) {
+    throw new TrainerError(
+      "USAGE",
+      `--dataset ${flags.dataset} and --text ${flags.text} both choose the data; give one`,
+    );
+  }
+}
+
+/**
+ * Turn the specific flags into config edits, applied after the file and
+ * before --set. With a registry, `--cell` keeps the config's `hidden` only
+ * for a cell whose `hidden` sizes a state or a layer (its capabilities).
+ */
+export function applyFlags(raw: Json, flags: ConfigFlags, registry?: Registry): Json {
+  checkConflicts(flags);
   const out = withEntryDefaults(raw);
   const number = (flag: string, value: string): number => {
     const n = Number(value);
@@ -65,7 +119,11 @@ export function applyFlags(raw: Json, flags: ConfigFlags): Json {
   if (flags.cell !== undefined) {
     const previous = (out.model as Json | undefined)?.cell as Json | undefined;
     const hidden = previous?.hidden;
-    put("model.cell", { name: flags.cell, ...(hidden === undefined ? {} : { hidden }) });
+    const known = registry?.has("cell", flags.cell) === true;
+    const carry =
+      hidden !== undefined &&
+      (!known || takesSharedHidden(capabilitiesOf(registry as Registry, flags.cell)));
+    put("model.cell", { name: flags.cell, ...(carry ? { hidden } : {}) });
   }
   if (flags.hidden !== undefined) put("model.cell.hidden", number("hidden", flags.hidden));
   if (flags.layers !== undefined) put("model.layers", number("layers", flags.layers));
@@ -104,10 +162,12 @@ export function configFrom(
   base: Json = {},
 ): TrainerConfig {
   const raw = file === undefined ? base : { ...base, ...readConfigFile(file, io.cwd) };
-  return resolveConfig(applyFlags(raw, flags), registry);
+  return resolveConfig(withAbsoluteDataPath(applyFlags(raw, flags, registry), io.cwd), registry);
 }
 
 export interface OpenedRun {
+  /** The recorded config, resolved, before the flags (resume compares the two). */
+  readonly recorded: TrainerConfig | null;
   readonly checkpoint: Checkpoint;
   readonly checkpointPath: string;
   readonly dir: RunDir | null;
@@ -124,8 +184,12 @@ export async function openRun(
   flags: ConfigFlags,
   configFile?: string,
 ): Promise<OpenedRun> {
-  const { path, dir } = locateCheckpoint(io.cwd, target);
-  const checkpoint = readCheckpoint(path);
+  const located = locateCheckpoint(io.cwd, target);
+  const { dir } = located;
+  const { path, checkpoint } =
+    dir !== null && resolve(io.cwd, target) === dir.path
+      ? readNewestCheckpoint(dir)
+      : { path: located.path, checkpoint: readCheckpoint(located.path) };
   const recorded = checkpoint.has("config")
     ? checkpoint.json<{ config: Json; plugins?: string[] }>("config")
     : undefined;
@@ -135,12 +199,48 @@ export async function openRun(
       `checkpoint ${path} records no config (it was not written by the trainer); pass one with --config`,
     );
   }
-  const { registry, plugins } = await registryWith(
-    [...(recorded?.plugins ?? []), ...extraPlugins],
-    io.cwd,
-  );
+  const { registry, plugins } = await registryForRun(recorded?.plugins ?? [], extraPlugins, io.cwd);
   const raw =
     configFile !== undefined ? readConfigFile(configFile, io.cwd) : (recorded?.config as Json);
-  const config = resolveConfig(applyFlags(raw, flags), registry);
-  return { checkpoint, checkpointPath: path, dir, config, registry, plugins };
+  const config = resolveConfig(
+    withAbsoluteDataPath(applyFlags(raw, flags, registry), io.cwd),
+    registry,
+  );
+  const recordedConfig =
+    recorded === undefined
+      ? null
+      : resolveConfig(withAbsoluteDataPath(recorded.config as Json, io.cwd), registry);
+  return {
+    recorded: recordedConfig,
+    checkpoint,
+    checkpointPath: path,
+    dir,
+    config,
+    registry,
+    plugins,
+  };
+}
+
+/**
+ * A run stopped before its first checkpoint (killed early): its config.json
+ * and plugins, to start it again from step 0 in the same directory.
+ */
+export async function openUncheckpointedRun(
+  dir: RunDir,
+  io: TrainerIo,
+  extraPlugins: readonly string[],
+  flags: ConfigFlags,
+  configFile?: string,
+): Promise<{ config: TrainerConfig; registry: Registry; plugins: string[] }> {
+  const record = dir.readJson<{ config: Json; plugins?: string[] }>("config.json");
+  if (record === undefined) {
+    throw new TrainerError("MISSING_FILE", `${dir.path} holds no run (no config.json)`);
+  }
+  const { registry, plugins } = await registryForRun(record.plugins ?? [], extraPlugins, io.cwd);
+  const raw = configFile !== undefined ? readConfigFile(configFile, io.cwd) : record.config;
+  const config = resolveConfig(
+    withAbsoluteDataPath(applyFlags(raw, flags, registry), io.cwd),
+    registry,
+  );
+  return { config, registry, plugins };
 }

@@ -34,6 +34,8 @@ import {
 import type { Registry } from "@recurrent/registry";
 import type { TrainerConfig } from "./config.js";
 import { TrainerError } from "./errors.js";
+import { type LongRangeTask, longRangeEvalExamples, longRangeTask } from "./long-range-task.js";
+import { checkTextEncoding } from "./text-encoding.js";
 import {
   chunks,
   enforcePolicy,
@@ -41,12 +43,15 @@ import {
   type TrainStream,
   tooShort,
 } from "./train-stream.js";
+import { requireTrainable } from "./trainable.js";
 
 export type SplitName = "train" | "validation" | "test";
 
 /** What a checkpoint keeps of the data: the fitted tokenizer or scaler and the stream position. */
 export interface SavedData {
   readonly tokenizer?: TokenizerJSON;
+  /** How token ids were framed: one long text, or independent sequences (<bos> … <eos>). */
+  readonly framing?: "text" | "sequences";
   readonly scaler?: ScalerJSON | null;
   readonly position?: BatchPosition;
 }
@@ -86,7 +91,7 @@ export interface SeriesTask extends TaskBase {
   toScaled(values: ArrayLike<number>): Float64Array;
 }
 
-export type Task = TokenTask | SeriesTask;
+export type Task = TokenTask | SeriesTask | LongRangeTask;
 
 /** Create the dataset entry; file paths in its options resolve against the working directory. */
 export async function loadDataset(
@@ -96,7 +101,12 @@ export async function loadDataset(
 ): Promise<Dataset> {
   const { name, ...rest } = config.data.dataset;
   const options: Record<string, unknown> = { ...rest };
-  if (typeof options.path === "string") options.path = resolve(cwd, options.path);
+  if (typeof options.path === "string") {
+    options.path = resolve(cwd, options.path);
+    if (typeof options.encoding === "string") {
+      checkTextEncoding(options.path as string, options.encoding, "data.dataset.path");
+    }
+  }
   const created = await registry.create("dataset", name, options as never);
   return created as Dataset;
 }
@@ -125,6 +135,7 @@ export function fromDataset(
   registry: Registry,
   saved: SavedData,
 ): Task {
+  requireTrainable(dataset);
   const fractions = config.data.split;
   const what = `"${dataset.name}"`;
   const split = <T>(fn: () => T, unit: string): T => {
@@ -251,10 +262,12 @@ export function fromDataset(
         train: chunks(splits.train, config, what),
       };
     }
+    case "task":
+      return longRangeTask(dataset, config);
     default:
       throw new TrainerError(
         "UNSUPPORTED",
-        `data.dataset: "${dataset.name}" is a ${dataset.type} dataset (an endless synthetic task); the trainer trains on text, token streams, sequences and series`,
+        `data.dataset: "${(dataset as Dataset).name}" is a ${(dataset as Dataset).type} dataset; the trainer trains on text, token streams, sequences, series and long-range tasks`,
       );
   }
 }
@@ -290,11 +303,21 @@ function restoreScaler(
 /** What a checkpoint keeps of a task (the position is added by the session). */
 export function savedData(task: Task): SavedData {
   if (task.kind === "forecast") return { scaler: task.scaler?.toJSON() ?? null };
-  return task.tokenizer === null ? {} : { tokenizer: task.tokenizer.toJSON() };
+  if (task.kind === "long-range") return {};
+  if (task.tokenizer === null) return {};
+  const framing = task.source === "sequences" ? "sequences" : "text";
+  return { tokenizer: task.tokenizer.toJSON(), framing };
 }
 
 /** How many items each split holds, for the start-of-run summary. */
 export function splitSizes(task: Task): Record<SplitName, number> {
+  if (task.kind === "long-range") {
+    return {
+      train: Number.POSITIVE_INFINITY,
+      validation: longRangeEvalExamples,
+      test: longRangeEvalExamples,
+    };
+  }
   if (task.kind === "forecast") {
     return {
       train: task.splits.train.length,

@@ -9,10 +9,11 @@
  * run would see. Samples draw from a generator seeded by (seed, step), so
  * they need no saved state.
  *
- * The loop yields to the event loop after every step, so Ctrl-C is heard:
- * the first one finishes the step, writes a checkpoint and stops cleanly; a
- * second one exits at once (the last checkpoint on disk is whole either way:
- * checkpoints are written to a temporary file and renamed).
+ * The loop yields to the event loop after every step, so Ctrl-C (and
+ * SIGTERM, SIGHUP: see signals.ts) is heard: the first one finishes the
+ * step, writes a checkpoint and stops cleanly; a second one exits at once
+ * (the last checkpoint on disk is whole either way: checkpoints are written
+ * to a temporary file and renamed).
  */
 import { Generator } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
@@ -22,9 +23,12 @@ import { createReporter, type Reporter } from "./progress.js";
 import type { RunDir } from "./run-dir.js";
 import { sampleText } from "./sample.js";
 import type { Session } from "./session.js";
+import { describeSignal, exitCodeOf, type StopSignal } from "./signals.js";
 
 export interface LoopResult {
   readonly interrupted: boolean;
+  /** The signal that stopped the run early, if one did. */
+  readonly signal: StopSignal | null;
   readonly checkpoint: string;
   /** The metrics of the final evaluation. */
   readonly metrics: Metrics;
@@ -86,12 +90,16 @@ export async function trainLoop(
   const showSamples = options.samples ?? true;
   const showSummaries = options.summaries ?? true;
   let interrupts = 0;
-  const removeInterrupt = io.onInterrupt(() => {
+  let stopSignal: StopSignal | null = null;
+  const removeInterrupt = io.onInterrupt((signal) => {
     interrupts += 1;
+    stopSignal ??= signal;
     if (interrupts > 1) {
       reporter.stop();
-      io.stderr.write("\nsecond Ctrl-C: exiting now (the last checkpoint on disk is intact)\n");
-      process.exit(130);
+      io.stderr.write(
+        `\nsecond ${describeSignal(signal)}: exiting now (the last checkpoint on disk is intact)\n`,
+      );
+      process.exit(exitCodeOf(signal));
     }
   });
   const startStep = session.step;
@@ -188,6 +196,7 @@ export async function trainLoop(
   }
   return {
     interrupted: interrupts > 0,
+    signal: stopSignal,
     checkpoint: lastCheckpoint,
     metrics,
     wallMs: io.now() - wallStart,

@@ -25,6 +25,8 @@ export interface TrainBatch {
   readonly targets: Tensor;
   /** float32 [time, batch], for padded sequences; null when every step counts. */
   readonly mask: Tensor | null;
+  /** float32 [time, batch] weights of the loss alone (the model still reads every step); else `mask`. */
+  readonly lossMask?: Tensor;
   readonly resetState: boolean;
   readonly epoch: number;
   readonly index: number;

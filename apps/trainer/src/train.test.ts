@@ -42,7 +42,13 @@ describe("train, resume, eval, generate on a tiny text", () => {
     const config = JSON.parse(readFileSync(join(cwd, "straight", "config.json"), "utf8"));
     // Resolved: every entry's defaults are filled in.
     expect(config.config.optimizer).toMatchObject({ name: "adam", lr: 0.01, betas: [0.9, 0.999] });
-    expect(config.config.model.cell).toEqual({ name: "lstm", hidden: 12, forgetBias: 0 });
+    expect(config.config.model.cell).toEqual({
+      name: "lstm",
+      hidden: 12,
+      forgetBias: 0,
+      bias: true,
+      projSize: 0,
+    });
     const rows = metricsOf(join(cwd, "straight"));
     expect(rows.filter((r) => r.type === "train").map((r) => r.step)).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8,

@@ -1,7 +1,14 @@
-import { gradcheck } from "@recurrent/autograd";
-import { createCell, lstm, Recurrent, runSteps } from "@recurrent/cells";
+import { backward, gradcheck } from "@recurrent/autograd";
+import {
+  createCell,
+  derivedPathStatus,
+  gradcheckDerived,
+  lstm,
+  Recurrent,
+  runSteps,
+} from "@recurrent/cells";
 import { createRegistry } from "@recurrent/registry";
-import { concat, Generator, reshape, type Tensor } from "@recurrent/tensor";
+import { add, concat, Generator, mul, reshape, sum, type Tensor } from "@recurrent/tensor";
 import { describe, expect, it } from "vitest";
 import plugin, { peepholeLstm } from "./index.js";
 
@@ -16,6 +23,7 @@ describe("example/peephole-lstm", () => {
     const peephole = new Recurrent(createCell(peepholeLstm, { hidden: 5, peepholeInit: "zeros" }), {
       inputSize: 3,
       seed: 4,
+      fused: false,
     });
     const plain = new Recurrent(createCell(lstm, { hidden: 5 }), {
       inputSize: 3,
@@ -53,5 +61,44 @@ describe("example/peephole-lstm", () => {
       { name: "peephole-lstm" },
     );
     expect(result.checked).toBeGreaterThan(0);
+  });
+
+  it("takes the derived fused path, equal to the step path (outputs and every gradient)", () => {
+    const cell = createCell(peepholeLstm, { hidden: 5 });
+    expect(derivedPathStatus(cell)).toEqual({ fused: true, reason: null });
+    const run = (fused: boolean | "derived") => {
+      const model = new Recurrent(cell, {
+        inputSize: 3,
+        numLayers: 2,
+        bidirectional: true,
+        seed: 6,
+        fused,
+        dtype: "float64",
+      });
+      const x = new Generator(8).normal([5, 2, 3], 0, 1, "float64");
+      x.requiresGrad = true;
+      const { output, state } = model.forward(x);
+      backward(add(sum(mul(output, output)), sum(state.c as Tensor)));
+      return [
+        output,
+        state.h as Tensor,
+        state.c as Tensor,
+        x.grad as Tensor,
+        ...model.parameters().map((p) => p.grad as Tensor),
+      ];
+    };
+    const derived = run("derived");
+    const step = run(false);
+    derived.forEach((t, i) => {
+      const a = t.data();
+      const b = (step[i] as Tensor).data();
+      for (let j = 0; j < a.length; j++) expect(a[j]).toBeCloseTo(b[j] as number, 10);
+    });
+  });
+
+  it("passes gradcheck through the generated backward, both directions, masked", () => {
+    const cell = createCell(peepholeLstm, { hidden: 3 });
+    expect(gradcheckDerived(cell, false).checked).toBeGreaterThan(0);
+    expect(gradcheckDerived(cell, true).checked).toBeGreaterThan(0);
   });
 });

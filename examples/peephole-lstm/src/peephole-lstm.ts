@@ -40,17 +40,17 @@ export const peepholeLstm = defineCell({
   }),
   state: ({ batch, hidden }) => ({ h: [batch, hidden], c: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
+  capabilities: { recurrentWeights: ["weight_hh"] },
   step(x, { h, c }, p) {
     const gates = add(
-      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
-      add(matMul(h as Tensor, p.weight_hh as Tensor, { transposeB: true }), p.bias_hh as Tensor),
+      add(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
+      add(matMul(h, p.weight_hh, { transposeB: true }), p.bias_hh),
     );
     const [i, f, g, o] = split(gates, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
-    const [pi, pf, po] = split(p.weight_ch as Tensor, 3, 0) as [Tensor, Tensor, Tensor];
-    const previous = c as Tensor;
-    const input = sigmoid(add(i, mul(pi, previous)));
-    const forget = sigmoid(add(f, mul(pf, previous)));
-    const cNext = add(mul(forget, previous), mul(input, tanh(g)));
+    const [pi, pf, po] = split(p.weight_ch, 3, 0) as [Tensor, Tensor, Tensor];
+    const input = sigmoid(add(i, mul(pi, c)));
+    const forget = sigmoid(add(f, mul(pf, c)));
+    const cNext = add(mul(forget, c), mul(input, tanh(g)));
     const output = sigmoid(add(o, mul(po, cNext)));
     const hNext = mul(output, tanh(cNext));
     return { output: hNext, state: { h: hNext, c: cNext } };

@@ -72,11 +72,12 @@ export function gradcheck(
   let maxError = 0;
   leaves.forEach((leaf, i) => {
     if (leaf.dtype === "int32") return;
-    const analytic = leaf.grad?.data() ?? new Float64Array(leaf.size);
-    const data = leaf.storage.array;
+    // A copy, and the storage's array read afresh each time: a backend whose memory grows
+    // (wasm) detaches the arrays handed out before.
+    const analytic = Float64Array.from(leaf.grad?.data() ?? new Float64Array(leaf.size));
     for (let j = 0; j < leaf.size; j++) {
-      const original = data[j] as number;
-      data[j] = original + eps;
+      const original = leaf.storage.array[j] as number;
+      leaf.storage.array[j] = original + eps;
       const plus = noGrad(() => objective().item());
       leaf.storage.array[j] = original - eps;
       const minus = noGrad(() => objective().item());

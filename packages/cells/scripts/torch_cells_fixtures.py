@@ -3,7 +3,9 @@
 
     /usr/bin/python3 scripts/torch_cells_fixtures.py
         Writes fixtures/<kind>.safetensors (committed; the tests need no torch)
-        for kind in rnn_tanh, rnn_relu, lstm, gru. Each file holds 16 cases:
+        for kind in rnn_tanh, rnn_relu, lstm, gru, and fixtures/options.safetensors
+        with PyTorch's bias=False (every kind) and LSTM proj_size cases (keys as
+        below, plus kind, bias and projSize in the case list). Each kind's file holds 16 cases:
         1 and 2 layers x uni- and bidirectional x with and without a length
         mask x batch-first or not. Keys of case C:
 
@@ -117,14 +119,16 @@ def run(module, x, h0, c0, lengths, batch_first, total_length):
     return output, final, None
 
 
-def case(kind, layers, bidirectional, masked, batch_first, out):
+def case(kind, layers, bidirectional, masked, batch_first, out, options=None, prefix=""):
     mode, extra = KINDS[kind]
-    name = "l%d-%s-%s-%s" % (layers, "bi" if bidirectional else "uni", "mask" if masked else "full", "bf" if batch_first else "tf")
+    extra = {**extra, **(options or {})}
+    name = prefix + "l%d-%s-%s-%s" % (layers, "bi" if bidirectional else "uni", "mask" if masked else "full", "bf" if batch_first else "tf")
     module = make_module(mode, extra, INPUT, HIDDEN, layers, bidirectional, batch_first)
     directions = 2 if bidirectional else 1
     shape = [BATCH, TIME, INPUT] if batch_first else [TIME, BATCH, INPUT]
     x = torch.randn(*shape).requires_grad_(True)
-    h0 = (0.5 * torch.randn(layers * directions, BATCH, HIDDEN)).requires_grad_(True)
+    h_size = extra.get("proj_size", 0) or HIDDEN  # an LSTM with a projection carries h of proj_size
+    h0 = (0.5 * torch.randn(layers * directions, BATCH, h_size)).requires_grad_(True)
     c0 = (0.5 * torch.randn(layers * directions, BATCH, HIDDEN)).requires_grad_(True)
     lengths = torch.tensor(LENGTHS, dtype=torch.int32) if masked else None
     output, h_n, c_n = run(module, x, h0, c0, lengths, batch_first, TIME)
@@ -158,6 +162,37 @@ def case(kind, layers, bidirectional, masked, batch_first, out):
     return {"name": name, "layers": layers, "bidirectional": bidirectional, "masked": masked, "batchFirst": batch_first}
 
 
+# The options users port from PyTorch: bias=False for every kind, LSTM proj_size (with and
+# without biases), each in a plain and a two-layer bidirectional masked case.
+OPTION_CASES = [
+    ("rnn_tanh", {"bias": False}),
+    ("rnn_relu", {"bias": False}),
+    ("lstm", {"bias": False}),
+    ("gru", {"bias": False}),
+    ("lstm", {"proj_size": 2}),
+    ("lstm", {"proj_size": 2, "bias": False}),
+]
+
+
+def option_fixtures():
+    """fixtures/options.safetensors: keys as the kind files', each case named <kind>-<options>-<layout>."""
+    torch.manual_seed(200)
+    tensors = {}
+    cases = []
+    for kind, options in OPTION_CASES:
+        tag = "%s-%s-" % (kind, "-".join("%s%s" % (k, v) for k, v in sorted(options.items())))
+        for layers, bidirectional, masked, batch_first in ((1, False, False, False), (2, True, True, True)):
+            info = case(kind, layers, bidirectional, masked, batch_first, tensors, options, tag)
+            info.update({"kind": kind, "bias": options.get("bias", True), "projSize": options.get("proj_size", 0)})
+            cases.append(info)
+    metadata = {
+        "source": "scripts/torch_cells_fixtures.py, torch %s" % torch.__version__,
+        "config": json.dumps({"time": TIME, "batch": BATCH, "input": INPUT, "hidden": HIDDEN, "lengths": LENGTHS}),
+        "cases": json.dumps(cases),
+    }
+    write_safetensors(os.path.join(FIXTURES, "options.safetensors"), tensors, metadata)
+
+
 def fixtures():
     os.makedirs(FIXTURES, exist_ok=True)
     for index, kind in enumerate(KINDS):
@@ -176,6 +211,7 @@ def fixtures():
             "cases": json.dumps(cases),
         }
         write_safetensors(os.path.join(FIXTURES, kind + ".safetensors"), tensors, metadata)
+    option_fixtures()
     sizes = {f: os.path.getsize(os.path.join(FIXTURES, f)) for f in sorted(os.listdir(FIXTURES))}
     print("wrote", ", ".join("%s (%d bytes)" % item for item in sizes.items()))
 

@@ -8,11 +8,14 @@
  *
  *     step(x_t: [batch, input], state, params, config) → { output: [batch, out], state }
  *
- * The framework allocates, initialises and names the parameters
- * (`weight_ih_l0`, PyTorch-style), and the runner does the rest: the time
- * loop, truncation, masks, stacked layers and directions. A cell may also
- * offer a fused whole-sequence path for speed; tests hold it equal to the
- * step path.
+ * `params` and `state` reach the step typed by the names the definition
+ * gives them, so a step needs no casts. The framework allocates,
+ * initialises and names the parameters (`weight_ih_l0`, PyTorch-style), and
+ * the runner does the rest: the time loop, truncation, masks, stacked layers
+ * and directions. A cell may also offer a fused whole-sequence path for
+ * speed; tests hold it equal to the step path. What a trainer needs to know
+ * about the cell (what `hidden` sizes, its preferred input, …) it declares
+ * as `capabilities` (capabilities.ts), never by its name.
  *
  * The result of `defineCell` is a registry entry (kind `cell`), so a plugin
  * lists it in `definePlugin({ entries: [...] })` like anything else.
@@ -20,10 +23,14 @@
 
 import { createRegistry, definePlugin, type Entry, type z } from "@recurrent/registry";
 import type { Shape, Tensor } from "@recurrent/tensor";
+import type { CellCapabilitiesSpec } from "./capabilities.js";
 import type { Initializer } from "./init.js";
 
-/** A cell's state: named tensors, each [batch, ...]. */
-export type CellState = Record<string, Tensor>;
+/** A cell's state: named tensors, each [batch, ...]; the names come from the cell's `state`. */
+export type CellState<TPart extends string = string> = Record<TPart, Tensor>;
+
+/** A cell's parameters as `step` receives them, named as its `params` names them. */
+export type CellParams<TParam extends string = string> = Record<TParam, Tensor>;
 
 /** The sizes every cell knows besides its own config. */
 export interface CellContext {
@@ -38,55 +45,79 @@ export interface ParamSpec {
 }
 
 /** Everything the runner needs to run a fused whole-sequence path. */
-export interface FusedRequest<TConfig> {
+export interface FusedRequest<
+  TConfig,
+  TParam extends string = string,
+  TPart extends string = string,
+> {
   /** [T, B, input], time-major, contiguous; or int32 ids [T, B] if the definition takes `tokenIds`. */
   readonly x: Tensor;
-  readonly state: CellState;
-  readonly params: Record<string, Tensor>;
+  readonly state: CellState<TPart>;
+  readonly params: CellParams<TParam>;
   readonly config: TConfig;
   /** [T, B] 1/0, or null. */
   readonly mask: Tensor | null;
   readonly reverse: boolean;
 }
 
-export interface FusedResult {
+export interface FusedResult<TPart extends string = string> {
   /** [T, B, out]. */
   readonly outputs: Tensor;
-  readonly state: CellState;
+  readonly state: CellState<TPart>;
 }
 
+/** A zod schema of a cell's options (an object, defaults included). */
+export type CellSchema = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
+
+/** The config a cell's functions receive: its parsed options plus the input size. */
+export type CellConfig<TSchema extends CellSchema> = z.output<TSchema> & CellContext;
+
+/**
+ * What `defineCell` takes. `TParam` and `TPart` are inferred from the keys
+ * that `params` and `state` return, so `step` receives `params.weight_hh`
+ * and `state.h` as `Tensor`, with no casts, and a misspelt name fails to
+ * compile.
+ */
 export interface CellSpec<
   TName extends string,
-  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>>,
-  TState extends CellState,
+  TSchema extends CellSchema,
+  TParam extends string,
+  TPart extends string,
 > {
   /** Namespaced for plugins (`acme/peephole-lstm`); built-ins are plain (`lstm`). */
   readonly name: TName;
   readonly description: string;
   /** Config schema with defaults; `recurrent list` prints it. */
   readonly schema: TSchema;
-  /** Parameter shapes (and initialisers) for an input of `input` features. */
-  params(config: z.output<TSchema> & CellContext): Record<string, ParamSpec | Shape>;
+  /**
+   * Parameter shapes (and initialisers) for an input of `input` features. A
+   * parameter that an option leaves out (`bias: false`) is simply absent, so
+   * the keys may be optional; `step` then finds it `undefined`.
+   */
+  params(config: CellConfig<TSchema>): { [K in TParam]?: ParamSpec | Shape };
   /** Shapes of the state parts for a batch (zeros are the initial state). */
-  state(
-    config: z.output<TSchema> & CellContext & { readonly batch: number },
-  ): Record<keyof TState & string, Shape>;
+  state(config: CellConfig<TSchema> & { readonly batch: number }): Record<TPart, Shape>;
   /** Output features per step. */
-  outputSize(config: z.output<TSchema> & CellContext): number;
+  outputSize(config: CellConfig<TSchema>): number;
   /** One time step; pure: returns new tensors, never writes its inputs. */
   step(
     x: Tensor,
-    state: TState,
-    params: Record<string, Tensor>,
-    config: z.output<TSchema> & CellContext,
-  ): { output: Tensor; state: TState };
+    state: CellState<TPart>,
+    params: CellParams<TParam>,
+    config: CellConfig<TSchema>,
+  ): { output: Tensor; state: CellState<TPart> };
   /** Optional fused path over a whole sequence; `null` where it cannot serve (e.g. an option it lacks). */
-  fused?(request: FusedRequest<z.output<TSchema> & CellContext>): FusedResult | null;
+  fused?(request: FusedRequest<CellConfig<TSchema>, TParam, TPart>): FusedResult<TPart> | null;
   /**
    * Whether `fused` also takes int32 token ids [T, B] as `x`, standing for
    * one-hot rows of `config.input` (else the runner gives it the one-hot rows).
    */
   readonly tokenIds?: boolean;
+  /**
+   * What the trainer needs to know about the cell, so it never tests a
+   * name (see capabilities.ts; every field has a default).
+   */
+  readonly capabilities?: CellCapabilitiesSpec<NoInfer<TParam>>;
 }
 
 /** A configured cell: a definition and its parsed config, what the runner runs. */
@@ -95,14 +126,18 @@ export interface Cell<TConfig = Record<string, unknown>> {
   readonly config: TConfig;
 }
 
+/**
+ * A defined cell. With no type arguments it stands for any cell: its schema
+ * defaults to `any` so that every concrete definition (whose functions take
+ * its own narrower config) is assignable to it.
+ */
 export type CellDefinition<
   TName extends string = string,
-  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>> = z.ZodType<
-    Record<string, unknown>,
-    Record<string, unknown>
-  >,
-  TState extends CellState = CellState,
-> = CellSpec<TName, TSchema, TState> &
+  // biome-ignore lint/suspicious/noExplicitAny: the widest schema, see above
+  TSchema extends CellSchema = any,
+  TParam extends string = string,
+  TPart extends string = string,
+> = CellSpec<TName, TSchema, TParam, TPart> &
   Omit<Entry<"cell", TName, TSchema, Cell<z.output<TSchema>>>, "create"> & {
     /**
      * The registry's factory (it passes the parsed config). Typed with a wide
@@ -133,9 +168,10 @@ export type CellDefinition<
  */
 export function defineCell<
   const TName extends string,
-  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>>,
-  TState extends CellState,
->(spec: CellSpec<TName, TSchema, TState>): CellDefinition<TName, TSchema, TState> {
+  TSchema extends CellSchema,
+  TParam extends string,
+  TPart extends string,
+>(spec: CellSpec<TName, TSchema, TParam, TPart>): CellDefinition<TName, TSchema, TParam, TPart> {
   const definition = {
     ...spec,
     kind: "cell" as const,
@@ -146,7 +182,7 @@ export function defineCell<
       config: spec.schema.parse(config) as z.output<TSchema>,
     }),
   };
-  return definition as CellDefinition<TName, TSchema, TState>;
+  return definition as CellDefinition<TName, TSchema, TParam, TPart>;
 }
 
 /**
@@ -161,10 +197,11 @@ export function defineCell<
  */
 export function createCell<
   TName extends string,
-  TSchema extends z.ZodType<Record<string, unknown>, Record<string, unknown>>,
-  TState extends CellState,
+  TSchema extends CellSchema,
+  TParam extends string,
+  TPart extends string,
 >(
-  definition: CellDefinition<TName, TSchema, TState>,
+  definition: CellDefinition<TName, TSchema, TParam, TPart>,
   config?: z.input<TSchema>,
 ): Cell<z.output<TSchema>> {
   const registry = createRegistry().use(

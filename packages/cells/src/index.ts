@@ -5,9 +5,21 @@
  * fast paths for rnn, lstm and gru.
  */
 export type {
+  CellCapabilities,
+  CellCapabilitiesSpec,
+  ExactFit,
+  HiddenMeaning,
+  InputPreference,
+  TorchModule,
+} from "./capabilities.js";
+export { cellCapabilities, defaultCapabilities, takesSharedHidden } from "./capabilities.js";
+export type {
   Cell,
+  CellConfig,
   CellContext,
   CellDefinition,
+  CellParams,
+  CellSchema,
   CellSpec,
   CellState,
   FusedRequest,
@@ -21,12 +33,17 @@ export { latentAr } from "./cells/latent-ar.js";
 export { lstm } from "./cells/lstm.js";
 export { markov } from "./cells/markov.js";
 export { rnn } from "./cells/rnn.js";
+export { gradcheckDerived } from "./compile/gradcheck-derived.js";
+export type { DerivedPathStatus } from "./compile/plan.js";
+export { derivedPathStatus } from "./compile/plan.js";
 export type { CellErrorCode } from "./errors.js";
 export { CellError } from "./errors.js";
 export type { SequenceOptions } from "./fused/buffers.js";
 export { gruSequence } from "./fused/gru.js";
 export { lstmSequence } from "./fused/lstm.js";
 export { rnnSequence } from "./fused/rnn.js";
+export type { FusedSupport } from "./fused-support.js";
+export { formatFusedSupport, fusedSupport } from "./fused-support.js";
 export type {
   GradientFlowOptions,
   GradientFlowPoint,
@@ -37,11 +54,15 @@ export type {
 export { GradientFlowRecorder, gradientFlow, normsOverTime } from "./gradient-flow.js";
 export type { Initializer } from "./init.js";
 export { linearDefault, recurrentDefault } from "./init.js";
+export type { LengthsOptions } from "./lengths.js";
+export { lengthsToMask } from "./lengths.js";
 export type { CountTransitionsOptions, TransitionTable } from "./markov-counts.js";
 export { countTransitions, loadMarkovTable } from "./markov-counts.js";
 export { builtInCells, cellsPlugin } from "./plugin.js";
 export type { ForwardOptions, RecurrentOptions, RecurrentResult } from "./recurrent.js";
 export { Recurrent } from "./recurrent.js";
+export type { Rollout } from "./rollout.js";
+export { createRollout, rolloutUnavailable } from "./rollout.js";
 export type { RunOptions } from "./runner.js";
 export { detachState, runSteps } from "./runner.js";
 export type {

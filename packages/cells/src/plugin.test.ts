@@ -47,8 +47,13 @@ describe("cellsPlugin", () => {
 
   it("creates a configured cell with defaults filled, typed by name, that Recurrent runs", () => {
     const cell = registry.create("cell", "lstm", { hidden: 8 });
-    expectTypeOf(cell.config).toEqualTypeOf<{ hidden: number; forgetBias: number }>();
-    expect(cell.config).toEqual({ hidden: 8, forgetBias: 0 });
+    expectTypeOf(cell.config).toEqualTypeOf<{
+      hidden: number;
+      forgetBias: number;
+      bias: boolean;
+      projSize: number;
+    }>();
+    expect(cell.config).toEqual({ hidden: 8, forgetBias: 0, bias: true, projSize: 0 });
     // @ts-expect-error hidden must be a number: the config is typed by the cell's schema
     expect(() => registry.create("cell", "lstm", { hidden: "big" })).toThrow(/hidden/);
     const model = new Recurrent(cell, { inputSize: 3 });

@@ -246,7 +246,7 @@ describe("errors", () => {
     ).toThrowErrorMatchingInlineSnapshot(`
       [ConfigError: invalid config for cell "lstm" (2 problems):
         - hidden: expected > 0, got -1
-        - forgetbias: unknown option; did you mean "forgetBias"? (options: forgetBias, hidden)]
+        - forgetbias: unknown option; did you mean "forgetBias"? (options: bias, forgetBias, hidden, projSize)]
     `);
   });
 

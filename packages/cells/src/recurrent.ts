@@ -2,8 +2,8 @@
  * `Recurrent`: a module that runs a cell over a sequence, as torch.nn.LSTM
  * does for the LSTM, but for any cell: stacked layers, both directions,
  * dropout between layers, batch-first input, an initial state in and the
- * final state out, variable-length batches through a mask, and full or
- * truncated BPTT.
+ * final state out, variable-length batches through a mask or lengths, and
+ * full or truncated BPTT.
  *
  * Parameters are named PyTorch-style, `<param>_l<layer>` and
  * `<param>_l<layer>_reverse`, so the built-in rnn, lstm and gru load
@@ -26,8 +26,11 @@ import {
   zeros,
 } from "@recurrent/tensor";
 import type { Cell, CellContext, CellState, ParamSpec } from "./cell.js";
+import { runDerived } from "./compile/derived.js";
+import { planFor } from "./compile/plan.js";
 import { CellError } from "./errors.js";
 import { recurrentDefault } from "./init.js";
+import { lengthsToMask } from "./lengths.js";
 import { runSteps } from "./runner.js";
 
 export interface RecurrentOptions {
@@ -41,8 +44,13 @@ export interface RecurrentOptions {
   readonly batchFirst?: boolean;
   /** Seed of the parameter initialisation and of dropout. */
   readonly seed?: number;
-  /** Use the cell's fused path when it has one (default true). */
-  readonly fused?: boolean;
+  /**
+   * Use a fused path (default true): the cell's own `fused` where it has one,
+   * else the path derived from its step (see compile/). "derived" skips the
+   * cell's own and throws where the derived path cannot serve; false runs the
+   * step path.
+   */
+  readonly fused?: boolean | "derived";
   readonly dtype?: "float32" | "float64";
 }
 
@@ -51,6 +59,13 @@ export interface ForwardOptions {
   readonly state?: CellState;
   /** [time, batch] (or [batch, time] when batchFirst) 1/0 for real steps and padding. */
   readonly mask?: Tensor | null;
+  /**
+   * Instead of a mask: each row's length, [batch] (PyTorch's
+   * pack_padded_sequence lengths); rows are right-padded after it.
+   */
+  readonly lengths?: Int32Array | Tensor;
+  /** With `lengths`: require them in decreasing order (default true, as PyTorch's enforce_sorted). */
+  readonly enforceSorted?: boolean;
   /** Truncated BPTT inside this call: cut the gradient through the state every k steps. */
   readonly truncate?: number;
   /** Called with each step's state per layer and direction (forces the step path). */
@@ -71,7 +86,7 @@ export class Recurrent extends Module {
   readonly directions: 1 | 2;
   readonly dropout: number;
   readonly batchFirst: boolean;
-  readonly fused: boolean;
+  readonly fused: boolean | "derived";
   /** Output features per step of the last layer (per direction). */
   readonly outputSize: number;
   /** The generator behind dropout between layers; its state goes into checkpoints for exact resume. */
@@ -128,6 +143,7 @@ export class Recurrent extends Module {
         const params: Record<string, Parameter> = {};
         const hidden = typeof cell.config.hidden === "number" ? cell.config.hidden : outputSize;
         for (const [name, spec] of Object.entries(definition.params(context))) {
+          if (spec === undefined) continue;
           const { shape, init } = normalize(spec);
           const value = (init ?? recurrentDefault(hidden))(shape, rng, options.dtype ?? "float32");
           const suffix = `_l${layer}${direction === 1 ? "_reverse" : ""}`;
@@ -167,9 +183,19 @@ export class Recurrent extends Module {
     }
     this.checkForward(x, options);
     let sequence = this.batchFirst ? contiguous(transpose(x, 0, 1)) : contiguous(x);
+    const batch = sequence.shape[1] as number;
     let mask = options.mask ?? null;
     if (mask !== null && this.batchFirst) mask = contiguous(transpose(mask, 0, 1));
-    const batch = sequence.shape[1] as number;
+    if (options.lengths !== undefined) {
+      mask = lengthsToMask(
+        options.lengths,
+        sequence.shape[0] as number,
+        batch,
+        this.dtypeOf(),
+        this.cell.definition.name,
+        options.enforceSorted === undefined ? {} : { enforceSorted: options.enforceSorted },
+      );
+    }
     const initial = options.state ?? this.initialState(batch);
     const finals: CellState[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -225,6 +251,12 @@ export class Recurrent extends Module {
       ? [x.shape[1] as number, x.shape[0] as number]
       : [x.shape[0] as number, x.shape[1] as number];
     const mask = options.mask ?? null;
+    if (mask !== null && options.lengths !== undefined) {
+      throw new CellError(
+        "CONFIG",
+        `${name}: give either mask or lengths, not both (lengths become a mask)`,
+      );
+    }
     const maskShape = this.batchFirst ? [batch, time] : [time, batch];
     if (mask !== null && (mask.rank !== 2 || mask.shape.some((d, i) => d !== maskShape[i]))) {
       const layout = this.batchFirst ? "[batch, time]" : "[time, batch]";
@@ -291,11 +323,32 @@ export class Recurrent extends Module {
     // takes them (a lookup instead of a product), made one-hot for everything else.
     const input = x.shape[2] ?? this.inputSize;
     const oneHotted = () => (x.dtype === "int32" ? oneHot(x, input, this.dtypeOf()) : x);
-    if (this.fused && !stepOnly && definition.fused !== undefined) {
+    if (this.fused === true && !stepOnly && definition.fused !== undefined) {
       const config = { ...this.cell.config, input } as Record<string, unknown> & CellContext;
       const xs = definition.tokenIds === true ? x : oneHotted();
       const result = definition.fused({ x: xs, state, params, config, mask, reverse });
       if (result !== null) return result;
+    }
+    if (this.fused !== false && !stepOnly) {
+      const derived = runDerived({
+        cell: this.cell,
+        params,
+        x,
+        oneHot: oneHotted,
+        input,
+        state,
+        mask,
+        reverse,
+      });
+      if (derived !== null) return derived;
+      if (this.fused === "derived") {
+        const config = { ...this.cell.config, input } as Record<string, unknown> & CellContext;
+        const status = planFor(definition, config);
+        throw new CellError(
+          "CONFIG",
+          `${definition.name}: fused: "derived" was asked for, but the derived path cannot serve this cell: ${"reason" in status ? status.reason : "unknown"}`,
+        );
+      }
     }
     const onStep = options.onStep;
     return runSteps(this.cell, params, oneHotted(), state, {

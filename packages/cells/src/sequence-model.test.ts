@@ -40,7 +40,7 @@ describe("SequenceModel", () => {
     ]);
     expect(model.toString()).toMatchInlineSnapshot(`
       "SequenceModel(one-hot 5 → lstm → 5
-        (recurrent): Recurrent(lstm(hidden=6, forgetBias=0), inputSize=5, numLayers=2)
+        (recurrent): Recurrent(lstm(hidden=6, forgetBias=0, bias=true, projSize=0), inputSize=5, numLayers=2)
         (head): Linear(in=6, out=5, bias=true)
       )"
     `);

@@ -1,15 +1,21 @@
 import { Linear } from "@recurrent/nn";
+import { z } from "@recurrent/registry";
 import {
   argmax,
   Generator,
   listBackends,
+  matMul,
+  mul,
   oneHot,
   reshape,
   setBackend,
+  sum,
   type Tensor,
+  tanh,
   tensor,
 } from "@recurrent/tensor";
 import { beforeEach, describe, expect, it } from "vitest";
+import { defineCell } from "./cell.js";
 import { gru } from "./cells/gru.js";
 import { lstm } from "./cells/lstm.js";
 import { rnn } from "./cells/rnn.js";
@@ -19,7 +25,9 @@ import { Stepper } from "./stepper.js";
 const cells = [
   ["lstm", () => lstm.create({ hidden: 6 })],
   ["gru", () => gru.create({ hidden: 6 })],
+  ["gru reset-before", () => gru.create({ hidden: 6, resetAfter: false })],
   ["rnn relu", () => rnn.create({ hidden: 6, nonlinearity: "relu" })],
+  ["rnn tanh", () => rnn.create({ hidden: 6 })],
 ] as const;
 
 describe.each(listBackends())("Stepper on %s", (backend) => {
@@ -82,5 +90,22 @@ describe.each(listBackends())("Stepper on %s", (backend) => {
       bidirectional: true,
     });
     expect(() => new Stepper(bidirectional)).toThrow(/bidirectional/);
+    const normed = defineCell({
+      name: "test/normed",
+      description: "h = tanh(W x) · Σ tanh(W x)",
+      schema: z.object({ hidden: z.number().int().positive().default(4) }),
+      params: ({ input, hidden }) => ({ w: [hidden, input] }),
+      state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
+      outputSize: ({ hidden }) => hidden,
+      step: (x, _state, p) => {
+        const a = tanh(matMul(x, p.w as Tensor, { transposeB: true }));
+        const next = mul(a, sum(a, [1], { keepDims: true }));
+        return { output: next, state: { h: next } };
+      },
+    });
+    const model = new Recurrent(normed.create({}), { inputSize: 3 });
+    expect(() => new Stepper(model)).toThrowErrorMatchingInlineSnapshot(
+      `[CellError: Stepper: test/normed has no derived one-step path (Sum has no element-wise lowering); run Recurrent.forward one step at a time instead]`,
+    );
   });
 });

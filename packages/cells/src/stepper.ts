@@ -2,43 +2,77 @@
  * One step at a time, fast: generation feeds a model one token and reads
  * one prediction, thousands of times, so per-step overhead matters more
  * than the arithmetic (an LSTM of 256 needs ~0.3 M multiply-adds a token).
- * A `Stepper` allocates its buffers once and drives the fused kernels
- * directly — a matrix–vector product per weight, the gate kernel, and an
- * optional linear head — with no tensors made per step and nothing
- * recorded. It serves the built-in rnn, lstm and gru, one direction, any
- * number of layers; its results equal `Recurrent.forward` step by step.
+ * A `Stepper` runs any cell the derived path serves (built-ins and plugins
+ * alike) from the same plan as the fused sequence path (see compile/): per
+ * layer the input products, the recurrent products level by level, and the
+ * generated element-wise kernel, over buffers made once, with no tensors
+ * made per step and nothing recorded; then an optional linear head. One
+ * direction, any number of layers; its results equal `Recurrent.forward`
+ * step by step.
  */
+import { noGrad } from "@recurrent/autograd";
 import type { Linear } from "@recurrent/nn";
 import {
   contiguous,
+  type DType,
   keep,
   kernel,
   reshape,
+  type Shape,
+  type Storage,
   slice,
   type Tensor,
-  type View,
   zeros,
 } from "@recurrent/tensor";
-import type { CellState } from "./cell.js";
+import type { CellContext, CellState } from "./cell.js";
+import type { CompiledSegment } from "./compile/codegen.js";
+import { type PhaseScratch, phaseScratch, runSegmentForward } from "./compile/phases.js";
+import { type Plan, planFor } from "./compile/plan.js";
+import { replay } from "./compile/replay.js";
 import { CellError } from "./errors.js";
-import { rowsOf } from "./fused/buffers.js";
 import type { Recurrent } from "./recurrent.js";
 
-type Kind = "lstm" | "gru" | "rnn";
+/** A [rows, width] window whose storage and offset are set once. */
+interface RowsView {
+  storage: Storage;
+  dtype: DType;
+  shape: Shape;
+  strides: Shape;
+  offset: number;
+}
+
+function rowsView(t: Tensor, rows: number, width: number): RowsView {
+  return {
+    storage: t.storage,
+    dtype: t.dtype,
+    shape: [rows, width],
+    strides: [width, 1],
+    offset: t.offset,
+  };
+}
 
 interface Layer {
-  readonly input: number;
-  readonly wIh: Tensor;
-  readonly wHh: Tensor;
-  /** Bias (b_ih + b_hh for lstm and rnn; b_ih for gru) repeated for every row. */
-  readonly bias: Float32Array;
-  /** b_hh repeated for every row (gru only). */
-  readonly biasHh: Float32Array | null;
-  readonly h: Tensor;
-  readonly c: Tensor | null;
-  /** [B, kH] work buffers: gate pre-activations (and the recurrent projection for gru). */
-  readonly gates: Tensor;
-  readonly recurrentGates: Tensor | null;
+  readonly plan: Plan;
+  readonly operands: Tensor[];
+  /** A buffer per slot ([B, width]); the state slots swap between `prev` and `next` each step. */
+  readonly slotTensors: (Tensor | null)[];
+  readonly prev: Tensor[];
+  readonly next: Tensor[];
+  readonly saved: Tensor[];
+  readonly vecs: (Tensor | null)[];
+  readonly A: ArrayLike<number>[];
+  readonly O: Int32Array;
+  readonly D: Int32Array;
+  readonly V: ArrayLike<number>[];
+  readonly VO: Int32Array;
+  readonly stateSlots: number[];
+  readonly nextSlots: number[];
+  /** Per hoisted product and per recurrent product: the views of A and out. */
+  readonly hoistedViews: { a: RowsView; out: RowsView }[];
+  readonly productViews: { a: RowsView; out: RowsView }[];
+  readonly y: Tensor;
+  /** Per level: the scratch of its phased forward, or null. */
+  readonly scratch: (PhaseScratch | null)[];
 }
 
 export interface StepperOptions {
@@ -47,114 +81,165 @@ export interface StepperOptions {
   readonly head?: Linear;
 }
 
-/** The first `rows` rows of a contiguous buffer as a [rows, width] view. */
-const rowsView = (t: Tensor, rows: number, width: number): View => rowsOf(t, 0, rows, width);
+const spec = (transposeB: boolean, beta: number) =>
+  ({ transposeA: false, transposeB, alpha: 1, beta }) as const;
 
 export class Stepper {
   readonly batch: number;
-  private readonly kind: Kind;
-  private readonly hidden: number;
   private readonly layers: Layer[] = [];
   private readonly input: Tensor;
-  private readonly head: { weight: Tensor; bias: Float32Array | null; out: Tensor } | null;
+  private readonly parts: readonly string[];
+  private readonly head: { weight: Tensor; bias: Tensor | null; out: Tensor } | null;
 
   constructor(
     readonly recurrent: Recurrent,
     options: StepperOptions = {},
   ) {
-    const name = recurrent.cell.definition.name;
-    if (name !== "lstm" && name !== "gru" && name !== "rnn") {
-      throw new CellError(
-        "CONFIG",
-        `Stepper: serves the built-in rnn, lstm and gru, got "${name}" (run Recurrent.forward one step at a time instead)`,
-      );
-    }
+    const definition = recurrent.cell.definition;
     if (recurrent.directions !== 1)
       throw new CellError(
         "CONFIG",
         "Stepper: a bidirectional layer needs the whole sequence; use Recurrent.forward",
       );
-    this.kind = name;
     this.batch = options.batch ?? 1;
-    this.hidden = recurrent.outputSize;
     const B = this.batch;
-    const H = this.hidden;
-    const gates = name === "lstm" ? 4 : name === "gru" ? 3 : 1;
     const params = new Map(recurrent.namedParameters());
-    const param = (p: string) => params.get(p) as Tensor;
-    const repeat = (t: Tensor) => {
-      const row = Float32Array.from(contiguous(t).data());
-      const out = new Float32Array(row.length * B);
-      for (let b = 0; b < B; b++) out.set(row, b * row.length);
-      return out;
-    };
+    const dtype = recurrent.parameters()[0]?.dtype === "float64" ? "float64" : "float32";
+    let input = recurrent.inputSize;
+    let parts: readonly string[] = [];
     for (let l = 0; l < recurrent.numLayers; l++) {
-      const bIh = param(`bias_ih_l${l}`);
-      const bHh = param(`bias_hh_l${l}`);
-      const ih = repeat(bIh);
-      const hh = repeat(bHh);
-      const summed = ih.map((v, i) => v + (hh[i] as number));
-      this.layers.push({
-        input: l === 0 ? recurrent.inputSize : H,
-        wIh: param(`weight_ih_l${l}`),
-        wHh: param(`weight_hh_l${l}`),
-        bias: name === "gru" ? ih : summed,
-        biasHh: name === "gru" ? hh : null,
-        h: keep(zeros([B, H])),
-        c: name === "lstm" ? keep(zeros([B, H])) : null,
-        gates: keep(zeros([B, gates * H])),
-        recurrentGates: name === "gru" ? keep(zeros([B, gates * H])) : null,
+      const config = { ...recurrent.cell.config, input } as Record<string, unknown> & CellContext;
+      const result = planFor(definition, config);
+      if (!("plan" in result)) {
+        throw new CellError(
+          "CONFIG",
+          `Stepper: ${definition.name} has no derived one-step path (${result.reason}); run Recurrent.forward one step at a time instead`,
+        );
+      }
+      const { plan } = result;
+      const names = Object.keys(definition.params(config));
+      const layerParams: Record<string, Tensor> = {};
+      for (const n of names) layerParams[n] = params.get(`${n}_l${l}`) as Tensor;
+      const operands = noGrad(() => {
+        const cache = new Map<number, Tensor>();
+        return plan.lowered.operands.map((o) =>
+          keep(contiguous(replay(plan.trace, o.node, layerParams, dtype, cache))),
+        );
       });
+      this.layers.push(this.buildLayer(plan, operands, B, dtype));
+      parts = plan.lowered.stateParts;
+      input = plan.lowered.outputWidth;
     }
-    this.input = keep(zeros([B, recurrent.inputSize]));
+    this.parts = parts;
+    this.input = keep(zeros([B, recurrent.inputSize], dtype));
     const head = options.head;
     this.head =
       head === undefined
         ? null
         : {
             weight: head.weight,
-            bias: head.bias === null ? null : repeat(head.bias),
-            out: keep(zeros([B, head.weight.shape[0] as number])),
+            bias: head.bias,
+            out: keep(zeros([B, head.weight.shape[0] as number], dtype)),
           };
   }
 
-  /** Zero the state (h, and c for lstm) of every layer. */
-  reset(): void {
-    for (const layer of this.layers) {
-      layer.h.storage.array.fill(0, layer.h.offset, layer.h.offset + layer.h.size);
-      layer.c?.storage.array.fill(0, layer.c.offset, layer.c.offset + layer.c.size);
-    }
+  private buildLayer(plan: Plan, operands: Tensor[], B: number, dtype: DType): Layer {
+    const { lowered } = plan;
+    const slots = lowered.slots;
+    const parts = lowered.stateParts;
+    const prev = parts.map((p) => keep(zeros([B, lowered.stateWidths[p] as number], dtype)));
+    const next = parts.map((p) => keep(zeros([B, lowered.stateWidths[p] as number], dtype)));
+    const y = keep(zeros([B, lowered.outputWidth], dtype));
+    const slotTensors = slots.map((slot): Tensor | null => {
+      switch (slot.kind) {
+        case "proj":
+        case "product":
+        case "operand":
+          return keep(zeros([B, slot.width], dtype));
+        case "y":
+          return y;
+        default:
+          return null; // x: the layer input; state/next: swapped per step
+      }
+    });
+    const stateSlots = parts.map((p) => slots.findIndex((s) => s.kind === "state" && s.key === p));
+    const nextSlots = parts.map((p) => slots.findIndex((s) => s.kind === "next" && s.key === p));
+    const vecs = lowered.vectors.map((v, i) => (v < 0 ? null : (operands[i] as Tensor)));
+    const saved = plan.segments.map((s) => keep(zeros([B, s?.savedWidth ?? 0], dtype)));
+    const D = new Int32Array(slots.map((s) => s.width));
+    const O = new Int32Array(slots.length);
+    slotTensors.forEach((t, k) => {
+      if (t !== null) O[k] = t.offset;
+    });
+    const tensorOf = (k: number) => slotTensors[k] as Tensor;
+    const productViews = lowered.products.map((p) => ({
+      a:
+        slots[p.a]?.kind === "operand"
+          ? rowsView(tensorOf(p.a), B, p.k)
+          : rowsView(prev[parts.indexOf(slots[p.a]?.key as string)] as Tensor, B, p.k),
+      out: rowsView(tensorOf(p.out), B, p.n),
+    }));
+    const hoistedViews = lowered.hoisted.map((p) => ({
+      a: rowsView(y, B, p.k), // set to the layer input per step
+      out: rowsView(tensorOf(p.out), B, p.n),
+    }));
+    return {
+      plan,
+      operands,
+      slotTensors,
+      prev,
+      next,
+      saved,
+      vecs,
+      A: new Array(slots.length).fill(null),
+      O,
+      D,
+      V: vecs.map((v) => (v === null ? new Float64Array(0) : v.storage.array)),
+      VO: Int32Array.from(vecs.map((v) => (v === null ? 0 : v.offset))),
+      stateSlots,
+      nextSlots,
+      hoistedViews,
+      productViews,
+      y,
+      scratch: plan.segments.map((seg) => (seg == null ? null : phaseScratch(seg, B, dtype))),
+    };
   }
 
-  /** Set the state from `Recurrent`'s layout: each part [layers, batch, hidden]. */
+  /** Zero the state of every layer. */
+  reset(): void {
+    const fill = kernel("fill");
+    for (const layer of this.layers) for (const t of layer.prev) fill(t.storage, 0);
+  }
+
+  /** Set the state from `Recurrent`'s layout: each part [layers, batch, …]. */
   setState(state: CellState): void {
+    const copy = kernel("copy");
     this.layers.forEach((layer, l) => {
-      const copy = (from: Tensor | undefined, to: Tensor | null) => {
-        if (from === undefined || to === null) return;
-        const part = contiguous(reshape(slice(from, [l], [l + 1]), [this.batch, this.hidden]));
-        to.storage.array.set(part.data(), to.offset);
-      };
-      copy(state.h, layer.h);
-      copy(state.c, layer.c);
+      this.parts.forEach((part, i) => {
+        const from = state[part];
+        const to = layer.prev[i] as Tensor;
+        if (from === undefined) return;
+        copy(contiguous(reshape(slice(from, [l], [l + 1]), to.shape)), to.storage);
+      });
     });
   }
 
   /** The state in `Recurrent`'s layout (fresh tensors). */
   getState(): CellState {
-    const stack = (pick: (layer: Layer) => Tensor | null) => {
-      const out = zeros([this.layers.length, this.batch, this.hidden]);
+    const out: CellState = {};
+    this.parts.forEach((part, i) => {
+      const first = this.layers[0]?.prev[i] as Tensor;
+      const all = zeros([this.layers.length, ...first.shape], first.dtype);
       this.layers.forEach((layer, l) => {
-        const t = pick(layer);
-        if (t !== null) out.storage.array.set(t.data(), out.offset + l * this.batch * this.hidden);
+        const to = reshape(slice(all, [l], [l + 1]), first.shape);
+        kernel("copyInto")(layer.prev[i] as Tensor, to);
       });
-      return out;
-    };
-    return this.kind === "lstm"
-      ? { h: stack((l) => l.h), c: stack((l) => l.c) }
-      : { h: stack((l) => l.h) };
+      out[part] = all;
+    });
+    return out;
   }
 
-  /** One step from input rows [batch, inputSize]; returns the head's output (or the top h), a view valid until the next step. */
+  /** One step from input rows [batch, inputSize]; returns the head's output (or the top output), a view valid until the next step. */
   step(input: ArrayLike<number>): Float32Array {
     this.input.storage.array.set(input, this.input.offset);
     return this.run();
@@ -172,79 +257,109 @@ export class Stepper {
 
   private run(): Float32Array {
     const B = this.batch;
-    const H = this.hidden;
     const gemm = kernel("gemm");
-    const product = { transposeA: false, transposeB: true, alpha: 1, beta: 1 };
-    let x = rowsView(this.input, B, this.recurrent.inputSize);
+    let x = this.input;
     for (const layer of this.layers) {
-      const g = layer.gates;
-      const gView = rowsView(g, B, g.shape[1] as number);
-      g.storage.array.set(layer.bias, g.offset);
-      gemm(x, layer.wIh, gView, product);
-      const h = rowsView(layer.h, B, H);
-      if (this.kind === "gru") {
-        const hp = layer.recurrentGates as Tensor;
-        const hpView = rowsView(hp, B, 3 * H);
-        hp.storage.array.set(layer.biasHh as Float32Array, hp.offset);
-        gemm(h, layer.wHh, hpView, product);
-        kernel("gruForward")({
-          batch: B,
-          hidden: H,
-          xp: gView,
-          hp: hpView,
-          gates: gView,
-          hPrev: h,
-          h,
-          y: h,
-          mask: null,
-        });
-      } else {
-        gemm(h, layer.wHh, gView, product);
-        if (this.kind === "lstm") {
-          const c = rowsView(layer.c as Tensor, B, H);
-          kernel("lstmForward")({
-            batch: B,
-            hidden: H,
-            gates: gView,
-            cPrev: c,
-            hPrev: h,
-            c,
-            h,
-            y: h,
-            mask: null,
-          });
-        } else {
-          const activation = this.recurrent.cell.config.nonlinearity === "relu" ? "relu" : "tanh";
-          kernel("rnnForward")({
-            batch: B,
-            hidden: H,
-            activation,
-            pre: gView,
-            hPrev: h,
-            h,
-            y: h,
-            mask: null,
-          });
-        }
-      }
-      x = h;
+      this.stepLayer(layer, x, B, gemm);
+      x = layer.y;
     }
     const top = this.layers[this.layers.length - 1] as Layer;
+    const width = top.plan.lowered.outputWidth;
     if (this.head === null)
-      return top.h.storage.array.subarray(top.h.offset, top.h.offset + B * H) as Float32Array;
+      return top.y.storage.array.subarray(top.y.offset, top.y.offset + B * width) as Float32Array;
     const { weight, bias, out } = this.head;
-    const width = out.shape[1] as number;
-    const outView = rowsView(out, B, width);
-    if (bias === null) out.storage.array.fill(0, out.offset, out.offset + out.size);
-    else out.storage.array.set(bias, out.offset);
-    gemm(x, weight, outView, product);
-    return out.storage.array.subarray(out.offset, out.offset + B * width) as Float32Array;
+    const n = out.shape[1] as number;
+    const outView = rowsView(out, B, n);
+    gemm(rowsView(x, B, width), weight, outView, spec(true, 0));
+    if (bias !== null) kernel("binary")("add", outView, bias, outView.shape, out.storage);
+    return out.storage.array.subarray(out.offset, out.offset + B * n) as Float32Array;
+  }
+
+  private stepLayer(
+    layer: Layer,
+    x: Tensor,
+    B: number,
+    gemm: ReturnType<typeof kernel<"gemm">>,
+  ): void {
+    const { plan, operands, A, O, D, V, VO } = layer;
+    const { lowered, segments } = plan;
+    const slots = lowered.slots;
+    lowered.hoisted.forEach((p, k) => {
+      const views = layer.hoistedViews[k] as { a: RowsView; out: RowsView };
+      views.a.storage = x.storage;
+      views.a.offset = x.offset;
+      gemm(views.a, operands[p.operand] as Tensor, views.out, spec(p.transposeB, 0));
+    });
+    const xSlot = slots.findIndex((s) => s.kind === "x");
+    if (xSlot >= 0) O[xSlot] = x.offset;
+    layer.stateSlots.forEach((k, i) => {
+      O[k] = (layer.prev[i] as Tensor).offset;
+    });
+    layer.nextSlots.forEach((k, i) => {
+      if (k >= 0) O[k] = (layer.next[i] as Tensor).offset;
+    });
+    for (let level = 0; level <= lowered.levels; level++) {
+      if (level > 0) {
+        lowered.products.forEach((p, g) => {
+          if (p.level !== level) return;
+          const views = layer.productViews[g] as { a: RowsView; out: RowsView };
+          gemm(views.a, operands[p.operand] as Tensor, views.out, spec(p.transposeB, 0));
+        });
+      }
+      const segment = segments[level] as CompiledSegment | null | undefined;
+      if (segment === null || segment === undefined) continue;
+      layer.slotTensors.forEach((t, k) => {
+        if (t !== null) A[k] = t.storage.array;
+      });
+      if (xSlot >= 0) A[xSlot] = x.storage.array;
+      layer.stateSlots.forEach((k, i) => {
+        A[k] = (layer.prev[i] as Tensor).storage.array;
+      });
+      layer.nextSlots.forEach((k, i) => {
+        if (k >= 0) A[k] = (layer.next[i] as Tensor).storage.array;
+      });
+      layer.vecs.forEach((v, i) => {
+        if (v !== null) V[i] = v.storage.array;
+      });
+      const act = layer.saved[level] as Tensor;
+      runSegmentForward(
+        segment,
+        layer.scratch[level] ?? null,
+        act.storage.array,
+        act.offset,
+        segment.savedWidth,
+        A,
+        O,
+        D,
+        V,
+        VO,
+        B,
+        null,
+        0,
+      );
+    }
+    // The next state becomes the previous one: swap the buffers (and the product views reading them).
+    for (let i = 0; i < layer.prev.length; i++) {
+      const p = layer.prev[i] as Tensor;
+      layer.prev[i] = layer.next[i] as Tensor;
+      layer.next[i] = p;
+    }
+    lowered.products.forEach((p, g) => {
+      const slotA = slots[p.a];
+      if (slotA?.kind !== "state") return;
+      const t = layer.prev[lowered.stateParts.indexOf(slotA.key as string)] as Tensor;
+      const views = layer.productViews[g] as { a: RowsView; out: RowsView };
+      views.a.storage = t.storage;
+      views.a.offset = t.offset;
+    });
   }
 
   /** Free the buffers (the stepper is unusable afterwards). */
   dispose(): void {
     for (const layer of this.layers) {
-      for (const t of [layer.h, layer.c, layer.gates, layer.recurrentGates]) t?.dispose();
+      // (Operands are not disposed: where a parameter is used as it is, an operand is the parameter.)
+      for (const t of [...layer.prev, ...layer.next, ...layer.saved, layer.y]) t.dispose();
+      for (const t of layer.slotTensors) if (t !== null && t !== layer.y) t.dispose();
     }
     this.input.dispose();
     this.head?.out.dispose();

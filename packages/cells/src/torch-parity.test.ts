@@ -7,7 +7,8 @@
  * a length mask, batch-first or not). Each case's weights load into a
  * `Recurrent` by their PyTorch names, strictly; outputs, final states and the
  * gradients of every parameter, of the input and of the initial state must
- * match, on the fused path (the default) for every case and on the step
+ * match, on the fused path (the default) and on the path derived from the
+ * cell's step (compile/) for every case, and on the step
  * path for the two-layer bidirectional masked ones (fused.test.ts and
  * recurrent.test.ts hold the two paths equal elsewhere). PyTorch ran the masked
  * cases on pack_padded_sequence(enforce_sorted=False); we run a [T, B] mask
@@ -81,15 +82,82 @@ function maskOf(lengths: Tensor, time: number, batchFirst: boolean): Tensor {
 /** The step path too where it matters most: two layers, both directions, masked. */
 const stepCases = new Set(["l2-bi-mask-tf", "l2-bi-mask-bf"]);
 
-describe.each(kinds)("$file matches PyTorch 1.13 (its fixture file)", (kind) => {
-  const { tensors, metadata } = readFixture(`${kind.file}.safetensors`);
-  const cases = JSON.parse(metadata.cases as string) as CaseInfo[];
+type Fixture = ReturnType<typeof readFixture>;
+
+/**
+ * Load case `c` of a fixture file into a `Recurrent` of `cell` (strictly, by
+ * PyTorch's names), run it (fused or step path; padding given as a mask or as
+ * lengths) and compare outputs, final states and every gradient.
+ */
+function checkCase(
+  fixture: Fixture,
+  c: CaseInfo,
+  cell: Cell,
+  hasC: boolean,
+  run: { fused: boolean | "derived"; padding: "mask" | "lengths" },
+): void {
+  const { tensors, metadata } = fixture;
   const config = JSON.parse(metadata.config as string) as { input: number; time: number };
-  const at = (c: CaseInfo, key: string) => {
+  const at = (key: string) => {
     const t = tensors[`${c.name}/${key}`];
-    if (t === undefined) throw new Error(`fixture ${kind.file}: no ${c.name}/${key}`);
+    if (t === undefined) throw new Error(`fixture: no ${c.name}/${key}`);
     return t;
   };
+  const model = new Recurrent(cell, {
+    inputSize: config.input,
+    numLayers: c.layers,
+    bidirectional: c.bidirectional,
+    batchFirst: c.batchFirst,
+    fused: run.fused,
+    seed: 7,
+  });
+  const prefix = `${c.name}.`;
+  const weights = Object.fromEntries(
+    Object.entries(tensors)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+  model.loadStateDict(weights); // strict: PyTorch's names and shapes, exactly
+  const x = requireGrad(copy(at("input")));
+  const h0 = requireGrad(copy(at("h0")));
+  const c0 = hasC ? requireGrad(copy(at("c0"))) : null;
+  // PyTorch ran masked cases on pack_padded_sequence(lengths, enforce_sorted=False).
+  const padding = !c.masked
+    ? {}
+    : run.padding === "mask"
+      ? { mask: maskOf(at("lengths"), config.time, c.batchFirst) }
+      : { lengths: Int32Array.from(at("lengths").data()), enforceSorted: false };
+  const { output, state } = model.forward(x, {
+    state: c0 === null ? { h: h0 } : { h: h0, c: c0 },
+    ...padding,
+  });
+  let loss = add(
+    sum(mul(output, at("probe.output"))),
+    sum(mul(state.h as Tensor, at("probe.h_n"))),
+  );
+  if (hasC) loss = add(loss, sum(mul(state.c as Tensor, at("probe.c_n"))));
+  backward(loss);
+
+  expectClose(output, at("output"), { ...float32, label: "output" }); // 1e-5 relative
+  expectClose(state.h as Tensor, at("h_n"), { ...float32, label: "h_n" }); // 1e-5 relative
+  if (hasC) expectClose(state.c as Tensor, at("c_n"), { ...float32, label: "c_n" }); // 1e-5 relative
+  const named = model.namedParameters();
+  expect(named.map(([name]) => name).sort()).toEqual(Object.keys(weights).sort());
+  for (const [name, parameter] of named) {
+    // 1e-5 relative: every parameter's gradient
+    expectClose(parameter.grad as Tensor, at(`grad.${name}`), {
+      ...float32,
+      label: `grad ${name}`,
+    });
+  }
+  expectClose(x.grad as Tensor, at("grad.input"), { ...float32, label: "grad input" }); // 1e-5 relative
+  expectClose(h0.grad as Tensor, at("grad.h0"), { ...float32, label: "grad h0" }); // 1e-5 relative
+  if (c0 !== null) expectClose(c0.grad as Tensor, at("grad.c0"), { ...float32, label: "grad c0" }); // 1e-5 relative
+}
+
+describe.each(kinds)("$file matches PyTorch 1.13 (its fixture file)", (kind) => {
+  const fixture = readFixture(`${kind.file}.safetensors`);
+  const cases = JSON.parse(fixture.metadata.cases as string) as CaseInfo[];
 
   it("holds 16 cases", () => {
     expect(cases).toHaveLength(16);
@@ -98,55 +166,45 @@ describe.each(kinds)("$file matches PyTorch 1.13 (its fixture file)", (kind) => 
   describe.each(cases.map((c) => ({ ...c, label: c.name })))("$label", (c) => {
     const paths = [
       ["fused", true] as const,
+      ["derived", "derived"] as const,
       ...(stepCases.has(c.name) ? [["step", false] as const] : []),
     ];
     it.each(paths)("%s path: outputs, final state and every gradient", (_, fused) => {
-      const model = new Recurrent(kind.cell(), {
-        inputSize: config.input,
-        numLayers: c.layers,
-        bidirectional: c.bidirectional,
-        batchFirst: c.batchFirst,
-        fused,
-        seed: 7,
+      checkCase(fixture, c, kind.cell(), kind.hasC, { fused, padding: "mask" });
+    });
+    if (c.masked) {
+      it("lengths (unsorted, enforceSorted: false) in place of the mask", () => {
+        checkCase(fixture, c, kind.cell(), kind.hasC, { fused: true, padding: "lengths" });
       });
-      const prefix = `${c.name}.`;
-      const weights = Object.fromEntries(
-        Object.entries(tensors)
-          .filter(([key]) => key.startsWith(prefix))
-          .map(([key, value]) => [key.slice(prefix.length), value]),
-      );
-      model.loadStateDict(weights); // strict: PyTorch's names and shapes, exactly
-      const x = requireGrad(copy(at(c, "input")));
-      const h0 = requireGrad(copy(at(c, "h0")));
-      const c0 = kind.hasC ? requireGrad(copy(at(c, "c0"))) : null;
-      const mask = c.masked ? maskOf(at(c, "lengths"), config.time, c.batchFirst) : null;
-      const { output, state } = model.forward(x, {
-        state: c0 === null ? { h: h0 } : { h: h0, c: c0 },
-        mask,
-      });
-      let loss = add(
-        sum(mul(output, at(c, "probe.output"))),
-        sum(mul(state.h as Tensor, at(c, "probe.h_n"))),
-      );
-      if (kind.hasC) loss = add(loss, sum(mul(state.c as Tensor, at(c, "probe.c_n"))));
-      backward(loss);
+    }
+  });
+});
 
-      expectClose(output, at(c, "output"), { ...float32, label: "output" }); // 1e-5 relative
-      expectClose(state.h as Tensor, at(c, "h_n"), { ...float32, label: "h_n" }); // 1e-5 relative
-      if (kind.hasC) expectClose(state.c as Tensor, at(c, "c_n"), { ...float32, label: "c_n" }); // 1e-5 relative
-      const named = model.namedParameters();
-      expect(named.map(([name]) => name).sort()).toEqual(Object.keys(weights).sort());
-      for (const [name, parameter] of named) {
-        // 1e-5 relative: every parameter's gradient
-        expectClose(parameter.grad as Tensor, at(c, `grad.${name}`), {
-          ...float32,
-          label: `grad ${name}`,
-        });
-      }
-      expectClose(x.grad as Tensor, at(c, "grad.input"), { ...float32, label: "grad input" }); // 1e-5 relative
-      expectClose(h0.grad as Tensor, at(c, "grad.h0"), { ...float32, label: "grad h0" }); // 1e-5 relative
-      if (c0 !== null)
-        expectClose(c0.grad as Tensor, at(c, "grad.c0"), { ...float32, label: "grad c0" }); // 1e-5 relative
+describe("PyTorch's bias=False and LSTM proj_size (fixtures/options.safetensors)", () => {
+  const fixture = readFixture("options.safetensors");
+  const cases = JSON.parse(fixture.metadata.cases as string) as (CaseInfo & {
+    kind: string;
+    bias: boolean;
+    projSize: number;
+  })[];
+  const cellOf = (c: (typeof cases)[number]): Cell => {
+    const bias = { bias: c.bias };
+    if (c.kind === "lstm") return createCell(lstm, { hidden: 3, ...bias, projSize: c.projSize });
+    if (c.kind === "gru") return createCell(gru, { hidden: 3, ...bias });
+    const nonlinearity = c.kind === "rnn_relu" ? "relu" : "tanh";
+    return createCell(rnn, { hidden: 3, nonlinearity, ...bias });
+  };
+
+  it("holds 12 cases", () => {
+    expect(cases).toHaveLength(12);
+  });
+
+  describe.each(cases.map((c) => ({ ...c, label: c.name })))("$label", (c) => {
+    it.each([
+      ["fused", true],
+      ["step", false],
+    ] as const)("%s path: loads strictly; outputs, final state and every gradient", (_, fused) => {
+      checkCase(fixture, c, cellOf(c), c.kind === "lstm", { fused, padding: "mask" });
     });
   });
 });

@@ -128,7 +128,13 @@ def cross_entropy_cases():
     def case(name, options, fn, logits_value=logits, targets_value=targets):
         z = logits_value.clone().requires_grad_(True)
         loss = fn(z)
-        entry = {"name": name, "options": options, "logits": values(z), "targets": values(targets_value), "value": values(loss)}
+        value = values(loss)
+        # JSON has no NaN: a NaN loss is written as the string "NaN".
+        if loss.dim() == 0 and loss.isnan():
+            value = "NaN"
+        entry = {"name": name, "options": options, "logits": values(z), "targets": values(targets_value), "value": value}
+        if targets_value.is_floating_point():
+            entry["soft"] = True  # class probabilities, the shape of the logits
         if loss.dim() == 0:
             loss.backward()
             entry["grad"] = values(z.grad)
@@ -152,6 +158,34 @@ def cross_entropy_cases():
     case("masked", {"mask": values(mask)}, lambda z: masked(z, 0.0))
     case("masked, label smoothing 0.1", {"mask": values(mask), "labelSmoothing": 0.1}, lambda z: masked(z, 0.1))
     case("large logits", {}, lambda z: ce(z), logits_value=logits * 1000)
+
+    # Every target ignored (an all-padding batch): the loss is NaN, the gradient zeros.
+    padding = torch.full_like(targets, -100)
+    def all_ignored(z, **kw):
+        return F.cross_entropy(z.permute(0, 2, 1), padding, **kw)
+    case("all ignored", {}, lambda z: all_ignored(z), targets_value=padding)
+    case("all ignored, label smoothing 0.1", {"labelSmoothing": 0.1}, lambda z: all_ignored(z, label_smoothing=0.1), targets_value=padding)
+    case("all ignored, weight", {"weight": [1.0, 2.0, 0.5, 1.5, 3.0]}, lambda z: all_ignored(z, weight=torch.tensor([1.0, 2.0, 0.5, 1.5, 3.0])), targets_value=padding)
+
+    # Per-class weights: alone, with ignoreIndex, with smoothing, every reduction.
+    w = [1.0, 2.0, 0.5, 1.5, 3.0]
+    wt = torch.tensor(w)
+    case("weight", {"weight": w}, lambda z: ce(z, weight=wt))
+    case("weight, label smoothing 0.2", {"weight": w, "labelSmoothing": 0.2}, lambda z: ce(z, weight=wt, label_smoothing=0.2))
+    case("weight, sum", {"weight": w, "reduction": "sum"}, lambda z: ce(z, weight=wt, reduction="sum"))
+    case("weight, none, label smoothing 0.1", {"weight": w, "reduction": "none", "labelSmoothing": 0.1}, lambda z: ce(z, weight=wt, reduction="none", label_smoothing=0.1))
+
+    # Probability ("soft") targets, the shape of the logits.
+    probabilities = torch.softmax(torch.randn(2, 3, 5) * 2, -1)
+    def soft(z, **kw):
+        return F.cross_entropy(z.permute(0, 2, 1), probabilities.permute(0, 2, 1), **kw)
+    case("soft targets", {}, lambda z: soft(z), targets_value=probabilities)
+    case("soft targets, label smoothing 0.1", {"labelSmoothing": 0.1}, lambda z: soft(z, label_smoothing=0.1), targets_value=probabilities)
+    case("soft targets, weight, sum", {"weight": w, "reduction": "sum"}, lambda z: soft(z, weight=wt, reduction="sum"), targets_value=probabilities)
+    case("soft targets, weight, label smoothing 0.2", {"weight": w, "labelSmoothing": 0.2}, lambda z: soft(z, weight=wt, label_smoothing=0.2), targets_value=probabilities)
+    case("soft targets, none", {"reduction": "none"}, lambda z: soft(z, reduction="none"), targets_value=probabilities)
+    # Ours: a mask with soft targets is the mean over the positions that count, by hand from torch's per-position losses.
+    case("soft targets, masked", {"mask": values(mask)}, lambda z: (soft(z, reduction="none") * mask).sum() / mask.sum(), targets_value=probabilities)
     return cases
 
 

@@ -1,6 +1,7 @@
 import { Generator, tensor } from "@recurrent/tensor";
 import { describe, expect, it } from "vitest";
 import { Checkpoint } from "./checkpoint.js";
+import { crc32 } from "./crc32.js";
 import { Linear } from "./linear.js";
 import { loadSafetensors, saveSafetensors } from "./safetensors.js";
 import { expectSameTensor } from "./testing/helpers.js";
@@ -51,7 +52,38 @@ describe("Checkpoint", () => {
     const bytes = new Checkpoint().add("model", { tensors: { "0.weight": tensor([1]) } }).toBytes();
     const { tensors, metadata } = loadSafetensors(bytes);
     expect(Object.keys(tensors)).toEqual(["model.0.weight"]);
-    expect(metadata).toEqual({ "recurrent.checkpoint": "1", "recurrent.sections": '["model"]' });
+    expect(metadata).toEqual({
+      "recurrent.checkpoint": "1",
+      "recurrent.sections": '["model"]',
+      // zlib.crc32(struct.pack("<f", 1.0)) in Python
+      "recurrent.crc32": '{"model.0.weight":"aca16a6a"}',
+    });
+  });
+
+  it("finds flipped bytes: a damaged tensor or section JSON is an error naming it", () => {
+    const bytes = new Checkpoint()
+      .add("model", { tensors: { w: tensor([1, 2, 3, 4]), b: tensor([5]) } })
+      .add("trainer", { json: { step: 12 } })
+      .toBytes();
+    expect(() => Checkpoint.fromBytes(bytes)).not.toThrow();
+    const flippedTensor = bytes.slice();
+    flippedTensor[flippedTensor.length - 17] =
+      (flippedTensor[flippedTensor.length - 17] as number) ^ 0x40; // inside model.w (model.b is the last 4 bytes)
+    expect(() => Checkpoint.fromBytes(flippedTensor)).toThrow(
+      /tensor "model\.w" fails its checksum .*the file is damaged/,
+    );
+    const text = new TextDecoder().decode(bytes);
+    const at = text.indexOf('{\\"step\\":12}');
+    expect(at).toBeGreaterThan(0);
+    const flippedJson = bytes.slice();
+    flippedJson[at + 11] = "3".charCodeAt(0); // step 12 → 13: still valid JSON
+    expect(() => Checkpoint.fromBytes(flippedJson)).toThrow(
+      /the JSON of section "trainer" fails its checksum/,
+    );
+  });
+
+  it('computes the standard CRC-32 (check value of "123456789")', () => {
+    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
   });
 
   it("names what is wrong", () => {

@@ -12,11 +12,16 @@
  *   - the JSON of section `s` is the metadata string `recurrent.json.s`;
  *   - `recurrent.checkpoint` = "1" marks the format, `recurrent.sections`
  *     lists the sections in order;
+ *   - `recurrent.crc32` holds a CRC-32 of every tensor's bytes and of every
+ *     section's JSON (`{"tensor name": "8 hex digits", "json.section": …}`);
+ *     reading checks each one, so flipped bytes are an error naming the
+ *     tensor (files without it, from before, are read unchecked);
  *   - the remaining metadata strings are the caller's (`metadata`).
  * JSON keeps NaN and ±Infinity (a plateau schedule's "best so far" starts at
  * Infinity), which plain JSON would turn into null.
  */
 import type { Tensor } from "@recurrent/tensor";
+import { crc32, crcHex, tensorBytes } from "./crc32.js";
 import { NnError } from "./errors.js";
 import { loadSafetensors, saveSafetensors } from "./safetensors.js";
 
@@ -30,6 +35,7 @@ export interface CheckpointSection {
 const formatKey = "recurrent.checkpoint";
 const sectionsKey = "recurrent.sections";
 const jsonPrefix = "recurrent.json.";
+const checksumsKey = "recurrent.crc32";
 const sectionPattern = /^[A-Za-z0-9_-]+$/;
 
 function fail(message: string): never {
@@ -111,10 +117,19 @@ export class Checkpoint {
       [formatKey]: "1",
       [sectionsKey]: JSON.stringify(this.sections()),
     };
+    const checksums: Record<string, string> = {};
     for (const [section, { tensors: own, json }] of this.contents) {
-      for (const [name, t] of Object.entries(own)) tensors[`${section}.${name}`] = t;
-      if (json !== undefined) metadata[`${jsonPrefix}${section}`] = encodeJson(section, json);
+      for (const [name, t] of Object.entries(own)) {
+        tensors[`${section}.${name}`] = t;
+        checksums[`${section}.${name}`] = crcHex(crc32(tensorBytes(t)));
+      }
+      if (json !== undefined) {
+        const text = encodeJson(section, json);
+        metadata[`${jsonPrefix}${section}`] = text;
+        checksums[`json.${section}`] = crcHex(crc32(new TextEncoder().encode(text)));
+      }
     }
+    metadata[checksumsKey] = JSON.stringify(checksums);
     return saveSafetensors(tensors, metadata);
   }
 
@@ -141,6 +156,7 @@ export class Checkpoint {
         `${where}: metadata "${sectionsKey}" must be a JSON array of section names, got ${JSON.stringify(metadata[sectionsKey])}`,
       );
     }
+    verifyChecksums(where, tensors, metadata);
     const user: Record<string, string> = {};
     for (const [key, value] of Object.entries(metadata)) {
       if (!key.startsWith("recurrent.")) user[key] = value;
@@ -174,6 +190,54 @@ export class Checkpoint {
       );
     }
     return found;
+  }
+}
+
+/** Check every CRC-32 the file records; throws naming the first damaged tensor or section. */
+function verifyChecksums(
+  where: string,
+  tensors: Readonly<Record<string, Tensor>>,
+  metadata: Readonly<Record<string, string>>,
+): void {
+  const raw = metadata[checksumsKey];
+  if (raw === undefined) return; // written before checksums existed
+  let stored: Record<string, unknown>;
+  try {
+    stored = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    fail(`${where}: metadata "${checksumsKey}" is not valid JSON; the file is damaged`);
+  }
+  const check = (label: string, key: string, bytes: Uint8Array | undefined) => {
+    const expected = stored[key];
+    if (bytes === undefined) {
+      fail(`${where}: ${label} has a checksum but is missing from the file; the file is damaged`);
+    }
+    const actual = crcHex(crc32(bytes));
+    if (expected === undefined) {
+      fail(`${where}: ${label} has no checksum in "${checksumsKey}"; the file is damaged`);
+    }
+    if (actual !== expected) {
+      fail(
+        `${where}: ${label} fails its checksum (crc32 ${JSON.stringify(expected)} stored, ${actual} computed); the file is damaged, its values cannot be trusted`,
+      );
+    }
+  };
+  for (const [name, t] of Object.entries(tensors)) check(`tensor "${name}"`, name, tensorBytes(t));
+  for (const [key, value] of Object.entries(metadata)) {
+    if (!key.startsWith(jsonPrefix)) continue;
+    const section = key.slice(jsonPrefix.length);
+    check(`the JSON of section "${section}"`, `json.${section}`, new TextEncoder().encode(value));
+  }
+  for (const key of Object.keys(stored)) {
+    const present = key.startsWith("json.")
+      ? metadata[`${jsonPrefix}${key.slice(5)}`] !== undefined
+      : tensors[key] !== undefined;
+    if (!present)
+      check(
+        key.startsWith("json.") ? `section "${key.slice(5)}"` : `tensor "${key}"`,
+        key,
+        undefined,
+      );
   }
 }
 

@@ -10,6 +10,7 @@
  */
 export type { CheckpointSection } from "./checkpoint.js";
 export { Checkpoint } from "./checkpoint.js";
+export { crc32 } from "./crc32.js";
 export type { DropoutOptions } from "./dropout.js";
 export { Dropout, dropout } from "./dropout.js";
 export type { EmbeddingOptions } from "./embedding.js";

@@ -45,6 +45,7 @@ describe("nnPlugin", () => {
     ).toEqual([
       ["ignoreIndex", -100],
       ["labelSmoothing", 0],
+      ["weight", undefined],
       ["reduction", "mean"],
     ]);
     expect(() =>

@@ -40,17 +40,24 @@ export const crossEntropyEntry = defineEntry({
   kind: "loss",
   name: "cross-entropy",
   description:
-    "cross-entropy over logits [..., classes] and int32 targets, as PyTorch's F.cross_entropy (ignoreIndex, label smoothing, masks)",
+    "cross-entropy over logits [..., classes] and int32 targets or class probabilities, as PyTorch's F.cross_entropy (ignoreIndex, label smoothing, class weights, masks)",
   schema: z.object({
     ignoreIndex: z.number().int().default(-100).describe("targets equal to this are skipped"),
     labelSmoothing: z.number().min(0).max(1).default(0).describe("ε: target = (1−ε)·onehot + ε/C"),
+    weight: z
+      .array(z.number().min(0))
+      .optional()
+      .describe("a weight per class (PyTorch's weight), one number per class of the vocabulary"),
     reduction,
   }),
   create:
     (config): LossFn =>
     (logits, targets, options) =>
       crossEntropy(logits, targets, {
-        ...config,
+        ...(config.weight === undefined ? {} : { weight: config.weight }),
+        ignoreIndex: config.ignoreIndex,
+        labelSmoothing: config.labelSmoothing,
+        reduction: config.reduction,
         ...(options?.mask ? { mask: options.mask } : {}),
       }),
 });

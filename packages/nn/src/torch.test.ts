@@ -107,10 +107,14 @@ describe("from PyTorch: fixtures written by torch_nn_fixtures.py", () => {
       labelSmoothing?: number;
       reduction?: "mean" | "sum" | "none";
       mask?: NestedArray;
+      weight?: number[];
     };
     logits: NestedArray;
     targets: NestedArray;
-    value: NestedArray;
+    /** The targets are class probabilities (float, the shape of the logits). */
+    soft?: boolean;
+    /** "NaN" where every target is ignored (JSON has no NaN). */
+    value: NestedArray | "NaN";
     grad?: NestedArray;
   }
   const losses = readFixture<{
@@ -128,11 +132,12 @@ describe("from PyTorch: fixtures written by torch_nn_fixtures.py", () => {
       const logits = f32(c.logits);
       logits.requiresGrad = true;
       const { mask, ...rest } = c.options;
-      const value = crossEntropy(logits, i32(c.targets), {
+      const value = crossEntropy(logits, c.soft ? f32(c.targets) : i32(c.targets), {
         ...rest,
         ...(mask ? { mask: f32(mask) } : {}),
       });
-      expectClose(value, c.value, { ...float32, label: "loss" });
+      if (c.value === "NaN") expect(value.item()).toBeNaN();
+      else expectClose(value, c.value, { ...float32, label: "loss" });
       if (c.grad !== undefined) {
         backward(value);
         expectClose(logits.grad as Tensor, c.grad, { ...float32, label: "dlogits" });
@@ -151,7 +156,7 @@ describe("from PyTorch: fixtures written by torch_nn_fixtures.py", () => {
         ...rest,
         ...(mask ? { mask: f32(mask) } : {}),
       });
-      expectClose(value, c.value, { ...float32, label: "loss" });
+      expectClose(value, c.value as NestedArray, { ...float32, label: "loss" });
       if (c.grad !== undefined) {
         backward(value);
         expectClose(prediction.grad as Tensor, c.grad, { ...float32, label: "dprediction" });

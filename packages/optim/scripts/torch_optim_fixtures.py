@@ -13,7 +13,9 @@ It writes three small JSON files to packages/optim/fixtures/:
 - clip.json: clip_grad_norm_ (returned norm and clipped gradients) for several
   norm types and max norms, and clip_grad_value_.
 - schedules.json: each scheduler's learning rate after construction and after
-  each of 30 steps, ReduceLROnPlateau fed a fixed metric sequence.
+  each of 30 steps, ReduceLROnPlateau fed a fixed metric sequence; the
+  momentum (SGD) or beta1 (Adam) of the schedules that cycle it; and
+  ChainedScheduler over 48 steps, past cosine's minimum (>= 4 x T_max).
 
 Options are written in recurrent's camelCase names (the ones the tests pass to
 our factories) and mapped to PyTorch's keyword names here, so the mapping is
@@ -45,6 +47,21 @@ TORCH_NAMES = {
     "totalIters": "total_iters",
     "thresholdMode": "threshold_mode",
     "minLr": "min_lr",
+    "t0": "T_0",
+    "tMult": "T_mult",
+    "baseLr": "base_lr",
+    "maxLr": "max_lr",
+    "stepSizeUp": "step_size_up",
+    "stepSizeDown": "step_size_down",
+    "cycleMomentum": "cycle_momentum",
+    "baseMomentum": "base_momentum",
+    "maxMomentum": "max_momentum",
+    "totalSteps": "total_steps",
+    "pctStart": "pct_start",
+    "annealStrategy": "anneal_strategy",
+    "divFactor": "div_factor",
+    "finalDivFactor": "final_div_factor",
+    "threePhase": "three_phase",
 }
 
 
@@ -180,12 +197,25 @@ METRICS = [
 ]
 
 
-def make_optimizer():
+def make_optimizer(kind="sgd"):
+    if kind == "adam":
+        return torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=BASE_LR)
     return torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=BASE_LR)
+
+
+# The functions of LambdaLR, by name: the tests define the same ones.
+LAMBDAS = {
+    "warmup-then-decay": lambda epoch: min(1.0, (epoch + 1) / 5) * 0.9 ** max(0, epoch - 4),
+}
 
 
 def simple(cls, name, options):
     def build(optimizer):
+        if cls is S.MultiplicativeLR:
+            factor = options["factor"]
+            return cls(optimizer, lr_lambda=lambda epoch: factor)
+        if cls is S.LambdaLR:
+            return cls(optimizer, lr_lambda=LAMBDAS[options["fn"]])
         return cls(optimizer, **torch_kwargs(options))
 
     return {"schedule": name, "options": options}, build
@@ -240,6 +270,44 @@ SCHEDULE_CASES = [
     ),
 ]
 
+# The new schedules, alone (`optimizer` picks whose momentum a cycling schedule drives).
+NEW_CASES = [
+    (simple(S.ConstantLR, "constant", {}), "sgd"),
+    (simple(S.ConstantLR, "constant", {"factor": 0.5, "totalIters": 4}), "sgd"),
+    (simple(S.PolynomialLR, "polynomial", {}), "sgd"),
+    (simple(S.PolynomialLR, "polynomial", {"totalIters": 20, "power": 2.0}), "sgd"),
+    (simple(S.MultiplicativeLR, "multiplicative", {"factor": 0.9}), "sgd"),
+    (simple(S.LambdaLR, "lambda", {"fn": "warmup-then-decay"}), "sgd"),
+    (simple(S.CosineAnnealingWarmRestarts, "cosine-warm-restarts", {"t0": 5}), "sgd"),
+    (simple(S.CosineAnnealingWarmRestarts, "cosine-warm-restarts", {"t0": 3, "tMult": 2, "etaMin": 0.001}), "sgd"),
+    (simple(S.CyclicLR, "cyclic", {"baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 4}), "sgd"),
+    (simple(S.CyclicLR, "cyclic", {"baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 3, "stepSizeDown": 5, "mode": "triangular2"}), "sgd"),
+    (simple(S.CyclicLR, "cyclic", {"baseLr": 0.001, "maxLr": 0.05, "stepSizeUp": 5, "mode": "exp_range", "gamma": 0.97, "baseMomentum": 0.7, "maxMomentum": 0.95}), "sgd"),
+    (simple(S.CyclicLR, "cyclic", {"baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 4, "cycleMomentum": False}), "adam"),
+    (simple(S.OneCycleLR, "one-cycle", {"maxLr": 0.1, "totalSteps": 30}), "sgd"),
+    (simple(S.OneCycleLR, "one-cycle", {"maxLr": 0.05, "totalSteps": 31, "pctStart": 0.25, "annealStrategy": "linear", "divFactor": 10.0, "finalDivFactor": 100.0}), "adam"),
+    (simple(S.OneCycleLR, "one-cycle", {"maxLr": 0.2, "totalSteps": 40, "threePhase": True, "baseMomentum": 0.8, "maxMomentum": 0.9}), "adam"),
+    (simple(S.OneCycleLR, "one-cycle", {"maxLr": 0.1, "totalSteps": 30, "cycleMomentum": False}), "sgd"),
+]
+
+# ChainedScheduler past cosine's minimum: at least 4 × tMax epochs for every member kind.
+CHAINED_EPOCHS = 48
+CHAINED_CASES = [
+    chained_case([(S.ExponentialLR, "exponential", {"gamma": 0.865}), (S.CosineAnnealingLR, "cosine-annealing", {"tMax": 6})]),
+    chained_case([(S.CosineAnnealingLR, "cosine-annealing", {"tMax": 5, "etaMin": 0.01}), (S.ExponentialLR, "exponential", {"gamma": 0.9})]),
+    chained_case([(S.LinearLR, "linear", {"startFactor": 0.25, "totalIters": 8}), (S.CosineAnnealingLR, "cosine-annealing", {"tMax": 7})]),
+    chained_case([(S.StepLR, "step", {"stepSize": 5, "gamma": 0.5}), (S.CosineAnnealingLR, "cosine-annealing", {"tMax": 6, "etaMin": 0.002}), (S.ConstantLR, "constant", {"factor": 0.5, "totalIters": 9})]),
+    chained_case([(S.CosineAnnealingLR, "cosine-annealing", {"tMax": 4}), (S.PolynomialLR, "polynomial", {"totalIters": 40, "power": 2.0})]),
+    chained_case([(S.MultiStepLR, "multi-step", {"milestones": [3, 10, 10, 25], "gamma": 0.5}), (S.CosineAnnealingLR, "cosine-annealing", {"tMax": 6})]),
+    chained_case([(S.MultiplicativeLR, "multiplicative", {"factor": 0.97}), (S.CosineAnnealingLR, "cosine-annealing", {"tMax": 8})]),
+    chained_case([(S.CosineAnnealingLR, "cosine-annealing", {"tMax": 3, "etaMin": 0.001}), (S.CosineAnnealingLR, "cosine-annealing", {"tMax": 5})]),
+    chained_case([(S.ExponentialLR, "exponential", {"gamma": 0.95}), (S.CosineAnnealingWarmRestarts, "cosine-warm-restarts", {"t0": 5, "tMult": 2})]),
+    chained_case([(S.CosineAnnealingWarmRestarts, "cosine-warm-restarts", {"t0": 5}), (S.ExponentialLR, "exponential", {"gamma": 0.95})]),
+    chained_case([(S.LambdaLR, "lambda", {"fn": "warmup-then-decay"}), (S.StepLR, "step", {"stepSize": 4, "gamma": 0.8})]),
+    chained_case([(S.CyclicLR, "cyclic", {"baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 4, "cycleMomentum": False}), (S.ExponentialLR, "exponential", {"gamma": 0.97})]),
+    chained_case([(S.ExponentialLR, "exponential", {"gamma": 0.97}), (S.OneCycleLR, "one-cycle", {"maxLr": 0.1, "totalSteps": 48, "cycleMomentum": False})]),
+]
+
 PLATEAU_CASES = [
     {"mode": "min", "factor": 0.5, "patience": 2, "threshold": 0.01, "cooldown": 1, "minLr": 0.01},
     {"mode": "min", "thresholdMode": "abs", "factor": 0.2, "patience": 1, "threshold": 0.005},
@@ -258,6 +326,30 @@ def schedule_fixtures():
         scheduler = build(optimizer)
         lrs = [optimizer.param_groups[0]["lr"]]
         for _ in range(EPOCHS):
+            optimizer.step()
+            scheduler.step()
+            lrs.append(optimizer.param_groups[0]["lr"])
+        cases.append({**spec, "baseLr": BASE_LR, "lrs": lrs})
+    for (spec, build), kind in NEW_CASES:
+        optimizer = make_optimizer(kind)
+        scheduler = build(optimizer)
+        group = optimizer.param_groups[0]
+        momentum = (lambda: group["betas"][0]) if kind == "adam" else (lambda: group["momentum"])
+        lrs, momenta = [group["lr"]], [momentum()]
+        for _ in range(EPOCHS):
+            optimizer.step()
+            scheduler.step()
+            lrs.append(group["lr"])
+            momenta.append(momentum())
+        entry = {**spec, "baseLr": BASE_LR, "optimizer": kind, "lrs": lrs}
+        if spec["options"].get("cycleMomentum", True) and spec["schedule"] in ("cyclic", "one-cycle"):
+            entry["momenta"] = momenta
+        cases.append(entry)
+    for spec, build in CHAINED_CASES:
+        optimizer = make_optimizer()
+        scheduler = build(optimizer)
+        lrs = [optimizer.param_groups[0]["lr"]]
+        for _ in range(CHAINED_EPOCHS):
             optimizer.step()
             scheduler.step()
             lrs.append(optimizer.param_groups[0]["lr"])

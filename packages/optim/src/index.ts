@@ -44,13 +44,21 @@ export type { RmspropHyper, RmspropOptions, RmspropParamState, RmspropState } fr
 export { rmsprop } from "./rmsprop.js";
 export {
   chainedEntry,
+  constantEntry,
   cosineAnnealingEntry,
+  cyclicEntry,
   exponentialEntry,
+  lambdaEntry,
   linearEntry,
+  multiplicativeEntry,
   multiStepEntry,
+  oneCycleEntry,
+  polynomialEntry,
+  productEntry,
   reduceOnPlateauEntry,
   sequentialEntry,
   stepEntry,
+  warmRestartsEntry,
 } from "./schedule-entries.js";
 export type {
   AnySchedule,
@@ -59,23 +67,41 @@ export type {
   SequentialLrOptions,
   SequentialState,
 } from "./schedules/compose.js";
-export { chainedLr, sequentialLr } from "./schedules/compose.js";
+export { chainedLr, productLr, sequentialLr } from "./schedules/compose.js";
+export type { ConstantLrOptions } from "./schedules/constant.js";
+export { constantLr } from "./schedules/constant.js";
 export type { CosineAnnealingLrOptions } from "./schedules/cosine-annealing.js";
 export { cosineAnnealingLr } from "./schedules/cosine-annealing.js";
+export type { CyclicLrOptions } from "./schedules/cyclic.js";
+export { cyclicLr } from "./schedules/cyclic.js";
 export type { ExponentialLrOptions, MultiStepLrOptions, StepLrOptions } from "./schedules/decay.js";
 export { exponentialLr, multiStepLr, stepLr } from "./schedules/decay.js";
+export type { LambdaLrOptions, MultiplicativeLrOptions } from "./schedules/lambda.js";
+export { lambdaLr, multiplicativeLr } from "./schedules/lambda.js";
 export type { LinearLrOptions } from "./schedules/linear.js";
 export { linearLr } from "./schedules/linear.js";
+export type { OneCycleLrOptions } from "./schedules/one-cycle.js";
+export { oneCycleLr } from "./schedules/one-cycle.js";
+export type { PolynomialLrOptions } from "./schedules/polynomial.js";
+export { polynomialLr } from "./schedules/polynomial.js";
 export type {
   PlateauState,
   ReduceLrOnPlateauHyper,
   ReduceLrOnPlateauOptions,
 } from "./schedules/reduce-on-plateau.js";
 export { reduceLrOnPlateau } from "./schedules/reduce-on-plateau.js";
-export type { ClosedFormSchedule, Schedule, ScheduleState } from "./schedules/schedule.js";
+export type {
+  ClosedFormExtras,
+  ClosedFormSchedule,
+  Recurrence,
+  Schedule,
+  ScheduleState,
+} from "./schedules/schedule.js";
 export { closedForm } from "./schedules/schedule.js";
 export type { LrTarget } from "./schedules/scheduler.js";
 export { Scheduler } from "./schedules/scheduler.js";
+export type { CosineAnnealingWarmRestartsOptions } from "./schedules/warm-restarts.js";
+export { cosineAnnealingWarmRestarts } from "./schedules/warm-restarts.js";
 export type { SgdHyper, SgdOptions, SgdParamState, SgdState } from "./sgd.js";
 export { sgd } from "./sgd.js";
 export type { Json, SavedState, StateDict } from "./state-dict.js";

@@ -23,10 +23,18 @@ describe("optimPlugin", () => {
     ]);
     expect(registry.list("schedule").map((e) => e.name)).toEqual([
       "chained",
+      "constant",
       "cosine-annealing",
+      "cosine-warm-restarts",
+      "cyclic",
       "exponential",
+      "lambda",
       "linear",
       "multi-step",
+      "multiplicative",
+      "one-cycle",
+      "polynomial",
+      "product",
       "reduce-on-plateau",
       "sequential",
       "step",
@@ -165,5 +173,20 @@ describe("optimPlugin", () => {
         }
       }
     }
+  });
+});
+
+describe("schedules a config cannot hold", () => {
+  const registry = createRegistry().use(optimPlugin);
+  it("lambda says a config cannot hold a function, and what to use instead", () => {
+    expect(() => registry.create("schedule", "lambda", {})).toThrowErrorMatchingInlineSnapshot(`
+      [ConfigError: invalid config for schedule "lambda" (1 problem):
+        - a config cannot hold a function: use lambdaLr({ lrLambda }) from code, or "multiplicative", "linear", "polynomial" or "one-cycle" here, got object]
+    `);
+  });
+  it("multiplicative takes a constant factor", () => {
+    const schedule = registry.create("schedule", "multiplicative", { factor: 0.5 });
+    const state = schedule.step(schedule.step(schedule.init(1)));
+    expect(state.lr).toBe(0.25);
   });
 });

@@ -13,13 +13,21 @@ import {
 } from "./optimizer-entries.js";
 import {
   chainedEntry,
+  constantEntry,
   cosineAnnealingEntry,
+  cyclicEntry,
   exponentialEntry,
+  lambdaEntry,
   linearEntry,
+  multiplicativeEntry,
   multiStepEntry,
+  oneCycleEntry,
+  polynomialEntry,
+  productEntry,
   reduceOnPlateauEntry,
   sequentialEntry,
   stepEntry,
+  warmRestartsEntry,
 } from "./schedule-entries.js";
 
 /**
@@ -44,8 +52,16 @@ export const optimPlugin = definePlugin({
     cosineAnnealingEntry,
     linearEntry,
     reduceOnPlateauEntry,
+    constantEntry,
+    polynomialEntry,
+    multiplicativeEntry,
+    lambdaEntry,
+    warmRestartsEntry,
+    cyclicEntry,
+    oneCycleEntry,
     sequentialEntry,
     chainedEntry,
+    productEntry,
   ],
 });
 
@@ -64,7 +80,15 @@ declare module "@recurrent/registry" {
     "cosine-annealing": typeof cosineAnnealingEntry;
     linear: typeof linearEntry;
     "reduce-on-plateau": typeof reduceOnPlateauEntry;
+    constant: typeof constantEntry;
+    polynomial: typeof polynomialEntry;
+    multiplicative: typeof multiplicativeEntry;
+    lambda: typeof lambdaEntry;
+    "cosine-warm-restarts": typeof warmRestartsEntry;
+    cyclic: typeof cyclicEntry;
+    "one-cycle": typeof oneCycleEntry;
     sequential: typeof sequentialEntry;
     chained: typeof chainedEntry;
+    product: typeof productEntry;
   }
 }

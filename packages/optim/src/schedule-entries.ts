@@ -5,11 +5,17 @@
  * the config. Each entry creates a pure `Schedule` for a `Scheduler`.
  */
 import { defineEntry, z } from "@recurrent/registry";
-import { type AnySchedule, chainedLr, sequentialLr } from "./schedules/compose.js";
+import { type AnySchedule, chainedLr, productLr, sequentialLr } from "./schedules/compose.js";
+import { constantLr } from "./schedules/constant.js";
 import { cosineAnnealingLr } from "./schedules/cosine-annealing.js";
+import { cyclicLr } from "./schedules/cyclic.js";
 import { exponentialLr, multiStepLr, stepLr } from "./schedules/decay.js";
+import { multiplicativeLr } from "./schedules/lambda.js";
 import { linearLr } from "./schedules/linear.js";
+import { oneCycleLr } from "./schedules/one-cycle.js";
+import { polynomialLr } from "./schedules/polynomial.js";
 import { reduceLrOnPlateau } from "./schedules/reduce-on-plateau.js";
+import { cosineAnnealingWarmRestarts } from "./schedules/warm-restarts.js";
 
 const gamma = z.number().min(0).describe("multiplicative factor");
 const increasing = (values: readonly number[]) =>
@@ -56,6 +62,68 @@ const plateauShape = {
   cooldown: z.number().int().min(0).default(0).describe("epochs to wait after a reduction"),
   minLr: z.number().min(0).default(0).describe("lower bound on the learning rate"),
   eps: z.number().min(0).default(1e-8).describe("reductions smaller than this are skipped"),
+};
+
+const constantShape = {
+  factor: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1 / 3)
+    .describe("factor until totalIters"),
+  totalIters: z.number().int().min(1).default(5).describe("epochs at the reduced rate"),
+};
+const polynomialShape = {
+  totalIters: z.number().int().min(1).default(5).describe("epochs from the base rate down to 0"),
+  power: z.number().min(0).default(1).describe("power of the decay (1 is linear)"),
+};
+const multiplicativeShape = {
+  factor: z.number().min(0).describe("lr ← lr · factor every epoch (a constant lrLambda)"),
+};
+const warmRestartsShape = {
+  t0: z.number().int().min(1).describe("epochs of the first cycle"),
+  tMult: z.number().int().min(1).default(1).describe("each cycle is tMult times the previous"),
+  etaMin: z.number().min(0).default(0).describe("the lowest learning rate"),
+};
+const momentumShape = (base: number, max: number) => ({
+  cycleMomentum: z
+    .boolean()
+    .default(true)
+    .describe("cycle the momentum (SGD/RMSprop momentum, Adam's beta1) inversely to the rate"),
+  baseMomentum: z.number().min(0).lt(1).default(base).describe("momentum at the peak rate"),
+  maxMomentum: z.number().min(0).lt(1).default(max).describe("momentum at the lowest rate"),
+});
+const cyclicShape = {
+  baseLr: z.number().min(0).describe("lower bound of the rate (and the rate at step 0)"),
+  maxLr: z.number().min(0).describe("upper bound of the rate"),
+  stepSizeUp: z.number().int().min(1).default(2000).describe("steps from baseLr up to maxLr"),
+  stepSizeDown: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe("steps from maxLr down to baseLr (stepSizeUp when null)"),
+  mode: z
+    .enum(["triangular", "triangular2", "exp_range"])
+    .default("triangular")
+    .describe("amplitude: constant, halved each cycle, or × gamma^step"),
+  gamma: z.number().positive().default(1).describe("base of exp_range's scaling"),
+  ...momentumShape(0.8, 0.9),
+};
+const oneCycleShape = {
+  maxLr: z.number().positive().describe("the peak rate"),
+  totalSteps: z.number().int().min(1).describe("steps in the cycle (train.steps)"),
+  pctStart: z.number().min(0).max(1).default(0.3).describe("fraction of the steps warming up"),
+  annealStrategy: z.enum(["cos", "linear"]).default("cos").describe("annealing shape"),
+  ...momentumShape(0.85, 0.95),
+  divFactor: z.number().positive().default(25).describe("the starting rate is maxLr / divFactor"),
+  finalDivFactor: z
+    .number()
+    .positive()
+    .default(1e4)
+    .describe("the final rate is the starting rate / finalDivFactor"),
+  threePhase: z.boolean().default(false).describe("warm up, come back down, then anneal"),
 };
 
 export const stepEntry = defineEntry({
@@ -107,6 +175,78 @@ export const reduceOnPlateauEntry = defineEntry({
   create: (config) => reduceLrOnPlateau(config),
 });
 
+export const constantEntry = defineEntry({
+  kind: "schedule",
+  name: "constant",
+  description:
+    "a constant factor of the rate until totalIters, then the full rate (torch ConstantLR)",
+  schema: z.object(constantShape),
+  create: (config) => constantLr(config),
+});
+
+export const polynomialEntry = defineEntry({
+  kind: "schedule",
+  name: "polynomial",
+  description: "polynomial decay to 0 over totalIters epochs (torch PolynomialLR)",
+  schema: z.object(polynomialShape),
+  create: (config) => polynomialLr(config),
+});
+
+export const multiplicativeEntry = defineEntry({
+  kind: "schedule",
+  name: "multiplicative",
+  description:
+    "multiply the rate by a constant factor every epoch (torch MultiplicativeLR; a function lrLambda only from code, multiplicativeLr)",
+  schema: z.object(multiplicativeShape),
+  create: (config) => multiplicativeLr({ lrLambda: config.factor }),
+});
+
+export const lambdaEntry = defineEntry({
+  kind: "schedule",
+  name: "lambda",
+  description:
+    "lr = base · lrLambda(epoch) (torch LambdaLR): a function, so from code only (lambdaLr); a config cannot hold one",
+  schema: z.object({}).superRefine((_, ctx) => {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        'a config cannot hold a function: use lambdaLr({ lrLambda }) from code, or "multiplicative", "linear", "polynomial" or "one-cycle" here',
+    });
+  }),
+  create: () => {
+    throw new Error(
+      "lambda: a config cannot hold a function; use lambdaLr({ lrLambda }) from code",
+    );
+  },
+});
+
+export const warmRestartsEntry = defineEntry({
+  kind: "schedule",
+  name: "cosine-warm-restarts",
+  description:
+    "cosine annealing restarted every t0 · tMult^k epochs (torch CosineAnnealingWarmRestarts)",
+  schema: z.object(warmRestartsShape),
+  create: (config) => cosineAnnealingWarmRestarts(config),
+});
+
+export const cyclicEntry = defineEntry({
+  kind: "schedule",
+  name: "cyclic",
+  description:
+    "the rate cycles between baseLr and maxLr, the momentum the other way (torch CyclicLR)",
+  schema: z.object(cyclicShape),
+  create: (config) => cyclicLr(config),
+});
+
+export const oneCycleEntry = defineEntry({
+  kind: "schedule",
+  name: "one-cycle",
+  description:
+    "one cycle: warm up to maxLr, anneal far below, momentum the other way (torch OneCycleLR)",
+  schema: z.object(oneCycleShape),
+  create: (config) => oneCycleLr(config),
+});
+
 /** A member of a composed schedule: `{ name: "cosine-annealing", tMax: 95 }`. */
 const member = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("step"), ...stepShape }),
@@ -115,6 +255,12 @@ const member = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("cosine-annealing"), ...cosineShape }),
   z.strictObject({ name: z.literal("linear"), ...linearShape }),
   z.strictObject({ name: z.literal("reduce-on-plateau"), ...plateauShape }),
+  z.strictObject({ name: z.literal("constant"), ...constantShape }),
+  z.strictObject({ name: z.literal("polynomial"), ...polynomialShape }),
+  z.strictObject({ name: z.literal("multiplicative"), ...multiplicativeShape }),
+  z.strictObject({ name: z.literal("cosine-warm-restarts"), ...warmRestartsShape }),
+  z.strictObject({ name: z.literal("cyclic"), ...cyclicShape }),
+  z.strictObject({ name: z.literal("one-cycle"), ...oneCycleShape }),
 ]);
 type Member = z.output<typeof member>;
 
@@ -132,6 +278,18 @@ function buildMember(config: Member): AnySchedule {
       return linearLr(options(config));
     case "reduce-on-plateau":
       return reduceLrOnPlateau(options(config));
+    case "constant":
+      return constantLr(options(config));
+    case "polynomial":
+      return polynomialLr(options(config));
+    case "multiplicative":
+      return multiplicativeLr({ lrLambda: config.factor });
+    case "cosine-warm-restarts":
+      return cosineAnnealingWarmRestarts(options(config));
+    case "cyclic":
+      return cyclicLr(options(config));
+    case "one-cycle":
+      return oneCycleLr(options(config));
   }
 }
 
@@ -173,9 +331,21 @@ export const sequentialEntry = defineEntry({
 export const chainedEntry = defineEntry({
   kind: "schedule",
   name: "chained",
-  description: "schedules run together, their factors multiplied (torch ChainedScheduler)",
+  description:
+    "schedules run together, each stepping the rate the previous left (torch ChainedScheduler)",
+  schema: z.object({
+    schedules: z.array(member).min(1).describe("the schedules, stepped in this order"),
+  }),
+  create: (config) => chainedLr(config.schedules.map(buildMember)),
+});
+
+export const productEntry = defineEntry({
+  kind: "schedule",
+  name: "product",
+  description:
+    "schedules run together, lr = base · the product of their factors (chained's closed form; differs past a cosine minimum)",
   schema: z.object({
     schedules: z.array(member).min(1).describe("the schedules whose factors multiply"),
   }),
-  create: (config) => chainedLr(config.schedules.map(buildMember)),
+  create: (config) => productLr(config.schedules.map(buildMember)),
 });

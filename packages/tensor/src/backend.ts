@@ -26,6 +26,7 @@ import type {
 } from "./backends/sequence.js";
 import type { DType } from "./dtype.js";
 import { TensorError } from "./errors.js";
+import { getRegisteredKernel, type KernelName, type KernelTypes } from "./kernel-registry.js";
 import type { Shape } from "./shape.js";
 import type { Storage } from "./storage.js";
 
@@ -301,9 +302,25 @@ export function getBackend(): Backend {
   return active;
 }
 
-/** The kernel `name` of the active backend, or the js fallback's. */
-export function kernel<K extends keyof Kernels>(name: K): Kernels[K] {
-  const own = getBackend().kernels[name];
-  if (own !== undefined) return own;
-  return ensureBuiltins().js.kernels[name] as Kernels[K];
+/**
+ * The kernel `name` for the active backend: one registered for it
+ * (`registerKernel`), else its own, else one registered for "js", else the
+ * js fallback's. Throws, naming the backend, when none exists.
+ */
+export function kernel<K extends KernelName>(name: K): KernelTypes[K] {
+  const backend = getBackend();
+  const registered = getRegisteredKernel(name, backend.name);
+  if (registered !== undefined) return registered;
+  const own = (backend.kernels as Partial<KernelTypes>)[name];
+  if (own !== undefined) return own as KernelTypes[K];
+  const js =
+    getRegisteredKernel(name, "js") ??
+    (ensureBuiltins().js.kernels as Partial<KernelTypes>)[name];
+  if (js === undefined) {
+    throw new TensorError(
+      "BACKEND",
+      `kernel: '${name}' is not registered for backend '${backend.name}' (nor for 'js'); registerKernel({ kernelName: "${name}", backendName: "${backend.name}", kernelFunc }) adds it`,
+    );
+  }
+  return js as KernelTypes[K];
 }

@@ -23,6 +23,13 @@ export type { ArrayOf, DType, FloatDType, TypedArray } from "./dtype.js";
 export { isFloat } from "./dtype.js";
 export type { TensorErrorCode } from "./errors.js";
 export { DTypeError, ShapeError, TensorError } from "./errors.js";
+export type { KernelConfig, KernelName, KernelTypes } from "./kernel-registry.js";
+export {
+  getRegisteredKernel,
+  listRegisteredKernels,
+  registerKernel,
+  unregisterKernel,
+} from "./kernel-registry.js";
 export * from "./ops/index.js";
 export type { GeneratorState } from "./random.js";
 export { Generator } from "./random.js";

@@ -38,8 +38,16 @@ export function enableThreads(options: ThreadOptions = {}): Backend {
         type: "module",
         name: "recurrent-thread",
       });
+      let failure: string | undefined;
+      worker.addEventListener("error", (event) => {
+        event.preventDefault();
+        failure =
+          `${event.message || "its script did not load"} (the worker script is ` +
+          `@recurrent/tensor/thread-worker, next to the bundle as thread-worker.js; ` +
+          `esbuild needs it as an entry point)`;
+      });
       worker.postMessage(init);
-      return { terminate: async () => worker.terminate() };
+      return { terminate: async () => worker.terminate(), startError: () => failure };
     },
   });
 }

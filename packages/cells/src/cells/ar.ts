@@ -9,7 +9,7 @@
  * The state is the window [B, τ·input] (zeros before the first inputs).
  */
 import { z } from "@recurrent/registry";
-import { add, concat, matMul, relu, slice, type Tensor, tanh } from "@recurrent/tensor";
+import { add, concat, matMul, relu, slice, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { linearDefault } from "../init.js";
 
@@ -27,13 +27,12 @@ export const ar = defineCell({
   },
   state: ({ batch, input, tau }) => ({ window: [batch, tau * input] }),
   outputSize: ({ hidden }) => hidden,
+  // The window holds raw inputs, nothing learned: a fixed-order model, not a recurrent one.
+  capabilities: { hidden: "layer", recurrentState: false },
   step(x, { window }, p, { input, activation }) {
-    const w = window as Tensor;
-    const shifted = concat(
-      [slice(w, [0, input], [w.shape[0] as number, w.shape[1] as number]), x],
-      1,
-    );
-    const pre = add(matMul(shifted, p.weight as Tensor, { transposeB: true }), p.bias as Tensor);
+    const [batch, width] = window.shape as [number, number];
+    const shifted = concat([slice(window, [0, input], [batch, width]), x], 1);
+    const pre = add(matMul(shifted, p.weight, { transposeB: true }), p.bias);
     return { output: activation === "relu" ? relu(pre) : tanh(pre), state: { window: shifted } };
   },
 });

@@ -8,12 +8,14 @@
  *
  * With `resetAfter: false`, the variant of d2l and Keras (reset_after=False):
  * n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn).
- * Shapes: W_ih [3H, input], W_hh [3H, H], biases [3H], gate order r, z, n.
+ * Shapes: W_ih [3H, input], W_hh [3H, H], biases [3H] (none with
+ * `bias: false`), gate order r, z, n.
  */
 import { z } from "@recurrent/registry";
 import { add, matMul, mul, sigmoid, split, sub, type Tensor, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { gruSequence } from "../fused/gru.js";
+import { biasOption, biasOrZeros, biasShapes, plusBias } from "./optional-bias.js";
 
 export const gru = defineCell({
   name: "gru",
@@ -24,29 +26,30 @@ export const gru = defineCell({
       .boolean()
       .default(true)
       .describe("apply the reset gate after the recurrent product (PyTorch)"),
+    bias: biasOption,
   }),
-  params: ({ input, hidden }) => ({
+  params: ({ input, hidden, bias }) => ({
     weight_ih: [3 * hidden, input],
     weight_hh: [3 * hidden, hidden],
-    bias_ih: [3 * hidden],
-    bias_hh: [3 * hidden],
+    ...biasShapes(bias, 3 * hidden),
   }),
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "GRU" },
   step(x, { h }, p, { resetAfter }) {
-    const prev = h as Tensor;
+    const prev = h;
     const [xr, xz, xn] = split(
-      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
+      plusBias(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
       3,
       1,
     ) as [Tensor, Tensor, Tensor];
-    const whh = p.weight_hh as Tensor;
-    const bhh = p.bias_hh as Tensor;
+    const whh = p.weight_hh;
+    const bhh = p.bias_hh;
     let r: Tensor;
     let zg: Tensor;
     let n: Tensor;
     if (resetAfter) {
-      const [hr, hz, hn] = split(add(matMul(prev, whh, { transposeB: true }), bhh), 3, 1) as [
+      const [hr, hz, hn] = split(plusBias(matMul(prev, whh, { transposeB: true }), bhh), 3, 1) as [
         Tensor,
         Tensor,
         Tensor,
@@ -56,10 +59,10 @@ export const gru = defineCell({
       n = tanh(add(xn, mul(r, hn)));
     } else {
       const [wr, wz, wn] = split(whh, 3, 0) as [Tensor, Tensor, Tensor];
-      const [br, bz, bn] = split(bhh, 3, 0) as [Tensor, Tensor, Tensor];
-      r = sigmoid(add(xr, add(matMul(prev, wr, { transposeB: true }), br)));
-      zg = sigmoid(add(xz, add(matMul(prev, wz, { transposeB: true }), bz)));
-      n = tanh(add(xn, add(matMul(mul(r, prev), wn, { transposeB: true }), bn)));
+      const [br, bz, bn] = (bhh === undefined ? [] : split(bhh, 3, 0)) as (Tensor | undefined)[];
+      r = sigmoid(add(xr, plusBias(matMul(prev, wr, { transposeB: true }), br)));
+      zg = sigmoid(add(xz, plusBias(matMul(prev, wz, { transposeB: true }), bz)));
+      n = tanh(add(xn, plusBias(matMul(mul(r, prev), wn, { transposeB: true }), bn)));
     }
     const next = add(mul(sub(1, zg), n), mul(zg, prev));
     return { output: next, state: { h: next } };
@@ -69,12 +72,12 @@ export const gru = defineCell({
     if (!config.resetAfter) return null;
     const { y, h } = gruSequence(
       x,
-      state.h as Tensor,
+      state.h,
       {
-        wIh: params.weight_ih as Tensor,
-        wHh: params.weight_hh as Tensor,
-        bIh: params.bias_ih as Tensor,
-        bHh: params.bias_hh as Tensor,
+        wIh: params.weight_ih,
+        wHh: params.weight_hh,
+        bIh: biasOrZeros(params.bias_ih, params.weight_hh),
+        bHh: biasOrZeros(params.bias_hh, params.weight_hh),
       },
       { mask, reverse },
     );

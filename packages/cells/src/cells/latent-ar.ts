@@ -9,7 +9,7 @@
  * step t reads x_t and its output predicts x_{t+1}: the same model.)
  */
 import { z } from "@recurrent/registry";
-import { add, concat, matMul, relu, type Tensor, tanh } from "@recurrent/tensor";
+import { add, concat, matMul, relu, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { linearDefault } from "../init.js";
 
@@ -34,13 +34,9 @@ export const latentAr = defineCell({
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
   step(x, { h }, p) {
-    const joined = concat([h as Tensor, x], 1);
-    const inner = relu(
-      add(matMul(joined, p.weight_1 as Tensor, { transposeB: true }), p.bias_1 as Tensor),
-    );
-    const next = tanh(
-      add(matMul(inner, p.weight_2 as Tensor, { transposeB: true }), p.bias_2 as Tensor),
-    );
+    const joined = concat([h, x], 1);
+    const inner = relu(add(matMul(joined, p.weight_1, { transposeB: true }), p.bias_1));
+    const next = tanh(add(matMul(inner, p.weight_2, { transposeB: true }), p.bias_2));
     return { output: next, state: { h: next } };
   },
 });

@@ -6,9 +6,10 @@
  * The state is the last input (what the model keeps of the past).
  */
 import { z } from "@recurrent/registry";
-import { add, matMul, type Tensor } from "@recurrent/tensor";
+import { add, matMul } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { linearDefault } from "../init.js";
+import { countTransitions, loadMarkovTable } from "../markov-counts.js";
 
 export const markov = defineCell({
   name: "markov",
@@ -30,8 +31,19 @@ export const markov = defineCell({
   },
   state: ({ batch, input }) => ({ last: [batch, input] }),
   outputSize: ({ input, hidden }) => hidden ?? input,
+  capabilities: {
+    hidden: "output",
+    // One-hot rows make the weight a table, row i = the logits after token i, which counting fills.
+    input: "one-hot",
+    recurrentState: false,
+    exactFit: {
+      description: "bigram counts of the training split",
+      fit: (model, corpus, vocab) =>
+        loadMarkovTable(model, countTransitions(corpus, vocab, { smoothing: 1 }).logProbs),
+    },
+  },
   step(x, _state, p) {
-    const output = add(matMul(x, p.weight as Tensor, { transposeB: true }), p.bias as Tensor);
+    const output = add(matMul(x, p.weight, { transposeB: true }), p.bias);
     return { output, state: { last: x } };
   },
 });

@@ -6,12 +6,13 @@
  *
  * tanh saturates and lets long products of W_hh vanish; relu does not bound
  * them and lets them explode (the note's two failure modes).
- * Shapes: W_ih [H, input], W_hh [H, H], biases [H].
+ * Shapes: W_ih [H, input], W_hh [H, H], biases [H] (none with `bias: false`).
  */
 import { z } from "@recurrent/registry";
-import { add, matMul, relu, type Tensor, tanh } from "@recurrent/tensor";
+import { add, matMul, relu, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { rnnSequence } from "../fused/rnn.js";
+import { biasOption, biasOrZeros, biasShapes, plusBias } from "./optional-bias.js";
 
 export const rnn = defineCell({
   name: "rnn",
@@ -19,19 +20,20 @@ export const rnn = defineCell({
   schema: z.object({
     hidden: z.number().int().positive().default(128).describe("hidden size H"),
     nonlinearity: z.enum(["tanh", "relu"]).default("tanh").describe("the activation act"),
+    bias: biasOption,
   }),
-  params: ({ input, hidden }) => ({
+  params: ({ input, hidden, bias }) => ({
     weight_ih: [hidden, input],
     weight_hh: [hidden, hidden],
-    bias_ih: [hidden],
-    bias_hh: [hidden],
+    ...biasShapes(bias, hidden),
   }),
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
+  capabilities: { recurrentWeights: ["weight_hh"], torchModule: "RNN" },
   step(x, { h }, p, { nonlinearity }) {
     const pre = add(
-      add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias_ih as Tensor),
-      add(matMul(h as Tensor, p.weight_hh as Tensor, { transposeB: true }), p.bias_hh as Tensor),
+      plusBias(matMul(x, p.weight_ih, { transposeB: true }), p.bias_ih),
+      plusBias(matMul(h, p.weight_hh, { transposeB: true }), p.bias_hh),
     );
     const next = nonlinearity === "relu" ? relu(pre) : tanh(pre);
     return { output: next, state: { h: next } };
@@ -40,12 +42,12 @@ export const rnn = defineCell({
   fused: ({ x, state, params, config, mask, reverse }) => {
     const { y, h } = rnnSequence(
       x,
-      state.h as Tensor,
+      state.h,
       {
-        wIh: params.weight_ih as Tensor,
-        wHh: params.weight_hh as Tensor,
-        bIh: params.bias_ih as Tensor,
-        bHh: params.bias_hh as Tensor,
+        wIh: params.weight_ih,
+        wHh: params.weight_hh,
+        bIh: biasOrZeros(params.bias_ih, params.weight_hh),
+        bHh: biasOrZeros(params.bias_hh, params.weight_hh),
       },
       { mask, reverse, activation: config.nonlinearity },
     );

@@ -1,19 +1,27 @@
 /**
- * Cross-entropy over logits, as PyTorch's `F.cross_entropy` with class
- * indices, classes on the LAST axis (PyTorch puts them on axis 1; ours is
- * the natural layout of [batch, time, classes] sequence outputs).
+ * Cross-entropy over logits, as PyTorch's `F.cross_entropy`, classes on the
+ * LAST axis (PyTorch puts them on axis 1; ours is the natural layout of
+ * [batch, time, classes] sequence outputs). Targets are either int32 class
+ * indices (shape of the logits without the class axis) or class
+ * probabilities (float, the shape of the logits: "soft" targets).
  *
- * Per position i with target yᵢ, log-probabilities ℓ = logSoftmax(zᵢ) and
- * smoothing ε over C classes:
+ * With log-probabilities ℓᵢ = logSoftmax(zᵢ), per-class weights w (1 when
+ * left out), smoothing ε over C classes and position weights mᵢ (the mask;
+ * 0 where the index target is ignoreIndex):
  *
- *     lossᵢ = −(1−ε)·ℓ[yᵢ] − (ε/C)·Σ_c ℓ[c]
+ *     index target yᵢ:   lossᵢ = mᵢ·[ −(1−ε)·w[yᵢ]·ℓᵢ[yᵢ] − (ε/C)·Σ_c w[c]·ℓᵢ[c] ]
+ *                        "mean" = Σ lossᵢ / Σ mᵢ·w[yᵢ]
+ *     probabilities qᵢ:  lossᵢ = −mᵢ·Σ_c w[c]·((1−ε)·qᵢ[c] + ε/C)·ℓᵢ[c]
+ *                        "mean" = Σ lossᵢ / Σ mᵢ
  *
- * and "mean" is Σ wᵢ·lossᵢ / Σ wᵢ, with wᵢ = 0 where yᵢ = ignoreIndex and the
- * mask's value elsewhere (1 without a mask). It goes through logSoftmax, one
- * stable kernel, so large logits neither overflow nor lose precision.
+ * which are PyTorch's formulas (weights and smoothing together included).
+ * It goes through logSoftmax, one stable kernel, so large logits neither
+ * overflow nor lose precision.
  *
- * Gradient (through the recorded ops): ∂lossᵢ/∂zᵢ = softmax(zᵢ) − qᵢ with the
- * smoothed target qᵢ = (1−ε)·onehot(yᵢ) + ε/C, times wᵢ / Σ w for "mean".
+ * Gradient (through the recorded ops): ∂lossᵢ/∂zᵢ = mᵢ·(Σ_c pᵢ[c]·w̃[c] ·softmax(zᵢ) − w̃) with
+ * w̃ the weighted smoothed target, divided by the mean's denominator; when
+ * that is 0 (every target ignored) the loss is NaN and the gradient zeros,
+ * as in PyTorch (see `reduce`).
  */
 import {
   add,
@@ -30,19 +38,23 @@ import { check, fmt } from "../errors.js";
 import { checkReduction, maskTotal, type Reduction, reduce } from "./reduction.js";
 
 export interface CrossEntropyOptions {
-  /** Targets equal to this are skipped (PyTorch's default −100). */
+  /** Index targets equal to this are skipped (PyTorch's default −100). */
   ignoreIndex?: number;
-  /** ε in [0, 1]: the target distribution is (1−ε)·onehot + ε/C (default 0). */
+  /** ε in [0, 1]: the target distribution is (1−ε)·target + ε/C (default 0). */
   labelSmoothing?: number;
-  /** Same shape as targets: 1 where the position counts, 0 where it does not (padding). */
+  /** Same shape as the targets' positions: 1 where the position counts, 0 where it does not (padding). */
   mask?: Tensor;
-  /** "mean" (default) over the positions that count, "sum", or "none" (shape of targets). */
+  /** A weight per class, [classes] (PyTorch's `weight`); all 1 when left out. */
+  weight?: Tensor | readonly number[] | Float32Array | Float64Array;
+  /** "mean" (default) over the positions that count, "sum", or "none" (one loss per position). */
   reduction?: Reduction;
 }
 
 /**
  * @example
  * const loss = crossEntropy(logits, targets, { ignoreIndex: 0 }); // [B, T, V], int32 [B, T]
+ * const soft = crossEntropy(logits, probabilities);                 // [B, T, V], float [B, T, V]
+ * const weighted = crossEntropy(logits, targets, { weight: [1, 5] }); // rare class 1 counts 5×
  */
 export function crossEntropy(
   logits: Tensor,
@@ -55,14 +67,15 @@ export function crossEntropy(
   });
   const classes = logits.shape[logits.rank - 1] as number;
   const lead = logits.shape.slice(0, -1);
-  check(targets.dtype === "int32", "DTYPE", () => {
-    return `${where}: targets must be int32 class indices, got ${targets.dtype}`;
-  });
+  const soft = targets.dtype !== "int32";
+  const expected = soft ? logits.shape : lead;
   check(
-    targets.rank === lead.length && targets.shape.every((d, i) => d === lead[i]),
+    targets.rank === expected.length && targets.shape.every((d, i) => d === expected[i]),
     "SHAPE",
     () => {
-      return `${where}: targets must be ${fmt(lead)} for logits ${fmt(logits.shape)}, got ${fmt(targets.shape)}`;
+      return soft
+        ? `${where}: float targets are class probabilities and must be ${fmt(logits.shape)} like the logits (or int32 class indices ${fmt(lead)}), got ${fmt(targets.shape)}`
+        : `${where}: targets must be ${fmt(lead)} for logits ${fmt(logits.shape)}, got ${fmt(targets.shape)}`;
     },
   );
   const ignoreIndex = options.ignoreIndex ?? -100;
@@ -76,24 +89,42 @@ export function crossEntropy(
   const reduction = options.reduction ?? "mean";
   checkReduction(where, reduction);
   const dtype = logits.dtype as "float32" | "float64";
+  const classWeights = classWeightsOf(where, options.weight, classes);
 
-  // Constants (no gradient): flat indices of each target's log-probability,
-  // and each position's weight (0 where ignored).
-  const n = targets.size;
-  const ids = targets.data();
+  const n = lead.reduce((a, b) => a * b, 1);
   const mask = options.mask;
   if (mask !== undefined) {
-    check(
-      mask.rank === targets.rank && mask.shape.every((d, i) => d === targets.shape[i]),
-      "SHAPE",
-      () => {
-        return `${where}: mask must be ${fmt(targets.shape)} like the targets, got ${fmt(mask.shape)}`;
-      },
-    );
+    check(mask.rank === lead.length && mask.shape.every((d, i) => d === lead[i]), "SHAPE", () => {
+      return `${where}: mask must be ${fmt(lead)} like the targets' positions, got ${fmt(mask.shape)}`;
+    });
   }
   const maskValues = mask?.data();
+  const positionWeight = (i: number) => (maskValues === undefined ? 1 : (maskValues[i] as number));
+  const logp = reshape(logSoftmax(logits, -1), [n, classes]);
+  const w =
+    classWeights === null
+      ? null
+      : tensor(Float64Array.from(classWeights), { shape: [classes], dtype });
+
+  if (soft) {
+    // −Σ_c w[c]·q̃[c]·ℓ[c] with q̃ = (1−ε)·q + ε/C, times the position's weight.
+    const q = reshape(targets, [n, classes]);
+    const smoothed = epsilon > 0 ? add(mul(q, 1 - epsilon), epsilon / classes) : q;
+    const weighted = w === null ? smoothed : mul(smoothed, w);
+    const m = new Float64Array(n);
+    for (let i = 0; i < n; i++) m[i] = positionWeight(i);
+    const mt = tensor(m, { shape: [n], dtype });
+    const losses = mul(neg(sum(mul(weighted, logp), -1)), mt);
+    if (reduction === "none") return reshape(losses, lead);
+    return reduce(losses, reduction, maskTotal(mt));
+  }
+
+  // Constants (no gradient): flat indices of each target's log-probability, the
+  // weight of its pick (m·w[y], 0 where ignored) and of its smoothing term (m).
+  const ids = targets.data();
   const picks = new Int32Array(n);
-  const weights = new Float64Array(n);
+  const pickWeights = new Float64Array(n);
+  const smoothWeights = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const y = ids[i] as number;
     if (y === ignoreIndex) continue;
@@ -103,18 +134,40 @@ export function crossEntropy(
       });
     }
     picks[i] = i * classes + y;
-    weights[i] = maskValues === undefined ? 1 : (maskValues[i] as number);
+    const m = positionWeight(i);
+    smoothWeights[i] = m;
+    pickWeights[i] = m * (classWeights === null ? 1 : (classWeights[y] as number));
   }
-  const weight = tensor(weights, { shape: [n], dtype });
-
-  const logp = reshape(logSoftmax(logits, -1), [n, classes]);
+  const pickWeight = tensor(pickWeights, { shape: [n], dtype });
   const picked = gather(reshape(logp, [n * classes]), tensor(picks, { shape: [n] }), 0);
-  let losses = neg(picked); // −ℓ[y]
+  let losses = mul(neg(picked), pickWeight); // −m·w[y]·ℓ[y]
   if (epsilon > 0) {
-    const smooth = neg(sum(logp, -1)); // −Σ_c ℓ[c]
+    const perClass = w === null ? logp : mul(logp, w);
+    const smooth = mul(neg(sum(perClass, -1)), tensor(smoothWeights, { shape: [n], dtype })); // −m·Σ_c w[c]·ℓ[c]
     losses = add(mul(losses, 1 - epsilon), mul(smooth, epsilon / classes));
   }
-  const weighted = mul(losses, weight);
-  if (reduction === "none") return reshape(weighted, targets.shape);
-  return reduce(weighted, reduction, maskTotal(weight));
+  if (reduction === "none") return reshape(losses, lead);
+  return reduce(losses, reduction, maskTotal(pickWeight));
+}
+
+/** The per-class weights as numbers, checked: [classes], finite, >= 0; null when left out. */
+function classWeightsOf(
+  where: string,
+  weight: CrossEntropyOptions["weight"],
+  classes: number,
+): ArrayLike<number> | null {
+  if (weight === undefined) return null;
+  const isTensor = typeof (weight as Tensor).data === "function";
+  const values = isTensor ? (weight as Tensor).data() : (weight as ArrayLike<number>);
+  const shape = isTensor ? (weight as Tensor).shape : [values.length];
+  check(shape.length === 1 && shape[0] === classes, "SHAPE", () => {
+    return `${where}: weight must hold one weight per class, [${classes}], got ${fmt(shape)}`;
+  });
+  for (let c = 0; c < classes; c++) {
+    const v = values[c] as number;
+    check(Number.isFinite(v) && v >= 0, "ARGUMENT", () => {
+      return `${where}: weight[${c}] must be a finite number >= 0, got ${v}`;
+    });
+  }
+  return values;
 }

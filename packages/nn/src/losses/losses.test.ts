@@ -58,6 +58,28 @@ describe("crossEntropy", () => {
     gradcheck((z, y) => crossEntropy(z, y, options), [f64([2, 3, 4], 2), targets]);
   });
 
+  it.each([
+    ["weight", { weight: [1, 2, 0.5, 3] }],
+    [
+      "weight, smoothing, ignoreIndex",
+      { weight: [1, 2, 0.5, 3], labelSmoothing: 0.2, ignoreIndex: 3 },
+    ],
+  ])("passes gradcheck in float64 with class weights: %s", (_, options) => {
+    const targets = int([
+      [0, 1, 3],
+      [2, 1, 3],
+    ]);
+    gradcheck((z, y) => crossEntropy(z, y, options), [f64([2, 3, 4], 2), targets]);
+  });
+
+  it("passes gradcheck in float64 with probability targets (logits and targets)", () => {
+    const q = g.uniform([2, 3, 4], 0, 1, "float64");
+    gradcheck(
+      (z, p) => crossEntropy(z, p, { weight: [1, 2, 0.5, 3], labelSmoothing: 0.1 }),
+      [f64([2, 3, 4], 2), q],
+    );
+  });
+
   it("ignored and masked positions neither count nor get gradients; all ignored gives NaN as PyTorch", () => {
     const z = tensor(
       [
@@ -95,7 +117,7 @@ describe("crossEntropy", () => {
       `[NnError: crossEntropy: targets must be [1] for logits [1,3], got [1,1]]`,
     );
     expect(() => crossEntropy(z, tensor([1]))).toThrowErrorMatchingInlineSnapshot(
-      `[NnError: crossEntropy: targets must be int32 class indices, got float32]`,
+      `[NnError: crossEntropy: float targets are class probabilities and must be [1,3] like the logits (or int32 class indices [1]), got [1]]`,
     );
     expect(() =>
       crossEntropy(z, tensor([1], { dtype: "int32" }), { labelSmoothing: 2 }),

@@ -5,7 +5,7 @@
  * the total weight of the positions that count, not by the number of
  * positions, so padding never dilutes a loss.
  */
-import { cast, div, mul, reshape, sum, type Tensor } from "@recurrent/tensor";
+import { add, cast, div, mul, reshape, sum, type Tensor } from "@recurrent/tensor";
 import { check, fmt } from "../errors.js";
 
 export type Reduction = "mean" | "sum" | "none";
@@ -50,13 +50,18 @@ export function maskTotal(mask: Tensor): number {
 
 /**
  * Reduce per-element losses that are already multiplied by their weights:
- * "none" returns them, "sum" adds them, "mean" divides the sum by `count`
- * (0/0 gives NaN, as PyTorch does when every position is ignored).
+ * "none" returns them, "sum" adds them, "mean" divides the sum by `count`.
+ *
+ * With nothing to count (every target ignored, an all-zero mask) "mean" is
+ * 0/0: NaN, as in PyTorch, and, as in PyTorch, its gradient is zeros rather
+ * than ∂(s/0)/∂s = ∞ times the zero weights (∞·0 = NaN), so one all-padding
+ * batch cannot turn every parameter into NaN: loss = 0·s + NaN, ∂loss/∂s = 0.
  */
 export function reduce(losses: Tensor, reduction: Reduction, count: number): Tensor {
   if (reduction === "none") return losses;
   const total = sum(losses);
-  return reduction === "sum" ? total : div(total, count);
+  if (reduction === "sum") return total;
+  return count === 0 ? add(mul(total, 0), Number.NaN) : div(total, count);
 }
 
 /** Elementwise product with an optional mask. */

@@ -1,15 +1,22 @@
 /**
  * Composing schedules: `sequentialLr` hands over from one schedule to the
  * next at milestones (PyTorch's SequentialLR: warm-up, then cosine), and
- * `chainedLr` multiplies schedules' factors together (PyTorch's
- * ChainedScheduler, for schedules that scale the rate). Both hold their
+ * `chainedLr` runs them together as PyTorch's ChainedScheduler does (each
+ * member's recursive rule applied to the rate the previous one left), and
+ * `productLr` multiplies their closed-form factors. All hold their
  * members' states inside their own, so a composed schedule saves and loads
  * like a single one.
  */
 import { show } from "../errors.js";
 import { invalid, milestones as milestonesCheck } from "../options.js";
 import { bisectRight } from "./decay.js";
-import { restoreNumbers, type Schedule, type ScheduleState } from "./schedule.js";
+import {
+  type ClosedFormSchedule,
+  type Recurrence,
+  restoreNumbers,
+  type Schedule,
+  type ScheduleState,
+} from "./schedule.js";
 
 /** Any schedule, whatever its state. */
 export type AnySchedule = Schedule<ScheduleState, object>;
@@ -103,10 +110,16 @@ export interface ChainedLrOptions {
 }
 
 /**
- * Run all `schedules` together from the same baseLr and multiply their
- * factors: lr = baseLr · Π (lrᵢ / baseLr). For schedules that scale the rate
- * (step, multi-step, exponential, linear, cosine with etaMin 0) this is what
- * PyTorch's ChainedScheduler computes.
+ * Run all `schedules` together, as PyTorch's ChainedScheduler does: at each
+ * step every member, in order, moves the rate the previous one left by its
+ * own recursive rule (PyTorch's chainable `get_lr`). Multiplicative ones
+ * (step, multi-step, exponential, linear, constant, polynomial,
+ * multiplicative, reduce-on-plateau) scale it; cosine annealing applies its
+ * ratio of cosines to lr − ηmin, plus a restart term on the step after each
+ * minimum; those that compute the rate from scratch (lambda, cyclic,
+ * one-cycle, warm restarts) overwrite it. Up to cosine's first minimum this
+ * is the product of the members' factors; past it, it is what PyTorch
+ * computes, not that product. For the plain product, use `productLr`.
  *
  * @example
  * const schedule = chainedLr([linearLr({ totalIters: 5 }), exponentialLr({ gamma: 0.95 })]);
@@ -114,37 +127,129 @@ export interface ChainedLrOptions {
 export function chainedLr(
   schedules: readonly AnySchedule[],
 ): Schedule<ChainedState, ChainedLrOptions> {
-  const name = "chainedLr";
+  return composeTogether("chainedLr", schedules, {
+    // Each member's state carries the chain's rate (what PyTorch's group["lr"] holds).
+    start: (state) => state.lr,
+    init: (member, baseLr, lr) => {
+      const first = member.init(baseLr);
+      const recurrence = recurrenceOf(member);
+      const state = { ...first, lr: recurrence === null ? lr : recurrence(0, lr, baseLr) };
+      return { state, lr: state.lr };
+    },
+    step: (member, previous, lr, metric) => {
+      const recurrence = recurrenceOf(member);
+      if (recurrence === null) {
+        const state = member.step({ ...previous, lr }, metric);
+        return { state, lr: state.lr };
+      }
+      const next = member.step(previous, metric);
+      const state = { ...next, lr: recurrence(next.epoch, lr, next.baseLr) };
+      return { state, lr: state.lr };
+    },
+  });
+}
+
+/**
+ * Run all `schedules` together from the same baseLr and multiply their
+ * factors at every epoch: lr = baseLr · Π (lrᵢ / baseLr), each member on its
+ * own curve. Equal to `chainedLr` (PyTorch's ChainedScheduler) for purely
+ * multiplicative members, and with cosine annealing up to its first
+ * minimum; past it, PyTorch's recursion adds a restart term this product
+ * does not have.
+ *
+ * @example
+ * const schedule = productLr([exponentialLr({ gamma: 0.9 }), cosineAnnealingLr({ tMax: 10 })]);
+ */
+export function productLr(
+  schedules: readonly AnySchedule[],
+): Schedule<ChainedState, ChainedLrOptions> {
+  return composeTogether("productLr", schedules, {
+    // A fresh product of factors every epoch; members keep their own states.
+    start: (state) => state.baseLr,
+    init: (member, baseLr, lr) => {
+      const state = member.init(baseLr);
+      return { state, lr: baseLr === 0 ? 0 : lr * (state.lr / baseLr) };
+    },
+    step: (member, previous, lr, metric) => {
+      const state = member.step(previous, metric);
+      return { state, lr: state.baseLr === 0 ? 0 : lr * (state.lr / state.baseLr) };
+    },
+  });
+}
+
+/** How a composition runs each member: its next state, and the composed rate after it. */
+interface Together {
+  /** The rate the first member's step starts from. */
+  start(state: ChainedState): number;
+  init(member: AnySchedule, baseLr: number, lr: number): { state: ScheduleState; lr: number };
+  step(
+    member: AnySchedule,
+    state: ScheduleState,
+    lr: number,
+    metric?: number,
+  ): { state: ScheduleState; lr: number };
+}
+
+/** A closed form's recursive rule, or null for a schedule whose step already reads the current rate. */
+function recurrenceOf(member: AnySchedule): Recurrence | null {
+  const recurrence = (member as Partial<ClosedFormSchedule>).recurrence;
+  return typeof recurrence === "function" ? recurrence : null;
+}
+
+/** The last momentum any member set (members that cycle it), if any. */
+function momentumOf(inner: readonly ScheduleState[]): { momentum?: number } {
+  for (let i = inner.length - 1; i >= 0; i--) {
+    const m = (inner[i] as ScheduleState).momentum;
+    if (m !== undefined) return { momentum: m };
+  }
+  return {};
+}
+
+function composeTogether(
+  name: string,
+  schedules: readonly AnySchedule[],
+  together: Together,
+): Schedule<ChainedState, ChainedLrOptions> {
   checkMembers(name, schedules);
   const members = [...schedules];
-  const product = (baseLr: number, inner: readonly ScheduleState[]) =>
-    baseLr === 0 ? 0 : inner.reduce((lr, s) => lr * (s.lr / baseLr), baseLr);
   return {
     name,
     options: Object.freeze({ schedules: members.map((s) => s.name) }),
     needsMetric: members.some((s) => s.needsMetric),
     init(baseLr) {
-      const inner = members.map((s) => s.init(baseLr));
-      return { epoch: 0, baseLr, lr: product(baseLr, inner), inner };
+      let lr = baseLr;
+      const inner = members.map((member) => {
+        const next = together.init(member, baseLr, lr);
+        lr = next.lr;
+        return next.state;
+      });
+      return { epoch: 0, baseLr, lr, inner, ...momentumOf(inner) };
     },
     step(state, metric) {
-      const inner = members.map((s, i) => s.step(state.inner[i] as ScheduleState, metric));
-      return {
-        epoch: state.epoch + 1,
-        baseLr: state.baseLr,
-        lr: product(state.baseLr, inner),
-        inner,
-      };
+      // The composed rate goes member to member: member i starts from what i − 1 left.
+      let lr = together.start(state);
+      const inner = members.map((member, i) => {
+        const next = together.step(member, state.inner[i] as ScheduleState, lr, metric);
+        lr = next.lr;
+        return next.state;
+      });
+      return { epoch: state.epoch + 1, baseLr: state.baseLr, lr, inner, ...momentumOf(inner) };
     },
     restore(saved, path, problems) {
-      const numbers = restoreNumbers(saved, path, problems, ["epoch", "baseLr", "lr"], ["inner"]);
+      const numbers = restoreNumbers(
+        saved,
+        path,
+        problems,
+        ["epoch", "baseLr", "lr"],
+        ["inner", "momentum"],
+      );
       const inner = (saved as { inner?: unknown } | null)?.inner;
       if (!Array.isArray(inner) || inner.length !== members.length) {
         problems.push(`${path}.inner: expected a list of ${members.length} states`);
         return numbers as unknown as ChainedState;
       }
       const restored = members.map((s, i) => s.restore(inner[i], `${path}.inner.${i}`, problems));
-      return { ...numbers, inner: restored } as unknown as ChainedState;
+      return { ...numbers, inner: restored, ...momentumOf(restored) } as unknown as ChainedState;
     },
   };
 }

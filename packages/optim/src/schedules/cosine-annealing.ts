@@ -1,7 +1,8 @@
 /**
  * Cosine annealing, PyTorch 1.13's CosineAnnealingLR in its closed form
  * (SGDR without restarts). Past tMax the cosine carries on, so the rate
- * climbs back to baseLr at 2·tMax, exactly as PyTorch's does.
+ * climbs back to baseLr at 2·tMax, exactly as PyTorch's does. Inside
+ * `chainedLr` it steps by PyTorch's recursive form instead (see below).
  */
 import { integerAtLeast, nonNegative, resolveOptions } from "../options.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
@@ -30,10 +31,27 @@ export function cosineAnnealingLr(
     },
     options,
   );
+  const { tMax, etaMin } = o;
   return closedForm(
     "cosineAnnealingLr",
     o,
-    (epoch, baseLr) =>
-      o.etaMin + ((baseLr - o.etaMin) * (1 + Math.cos((Math.PI * epoch) / o.tMax))) / 2,
+    (epoch, baseLr) => etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * epoch) / tMax))) / 2,
+    {
+      // PyTorch's get_lr: the ratio of consecutive cosine factors applied to lr − ηmin, except
+      // on the step after each minimum (epoch − 1 − tMax ≡ 0 mod 2·tMax), where that ratio is
+      // 0/0 and the rate climbs by the restart term (baseLr − ηmin)(1 − cos(π/tMax))/2 instead,
+      // a term not scaled by the current rate: why chained products of closed forms differ.
+      recurrence: (epoch, lr, baseLr) => {
+        if (epoch === 0) return lr;
+        if ((epoch - 1 - tMax) % (2 * tMax) === 0)
+          return lr + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
+        return (
+          ((1 + Math.cos((Math.PI * epoch) / tMax)) /
+            (1 + Math.cos((Math.PI * (epoch - 1)) / tMax))) *
+            (lr - etaMin) +
+          etaMin
+        );
+      },
+    },
   );
 }

@@ -33,6 +33,7 @@ export function stepLr(options: StepLrOptions): ClosedFormSchedule<Required<Step
     "stepLr",
     o,
     (epoch, baseLr) => baseLr * o.gamma ** Math.floor(epoch / o.stepSize),
+    { recurrence: (epoch, lr) => (epoch > 0 && epoch % o.stepSize === 0 ? lr * o.gamma : lr) },
   );
 }
 
@@ -64,6 +65,13 @@ export function multiStepLr(
     "multiStepLr",
     o,
     (epoch, baseLr) => baseLr * o.gamma ** bisectRight(o.milestones, epoch),
+    {
+      // PyTorch: lr · γ^(times epoch is a milestone), on the milestones only.
+      recurrence: (epoch, lr) => {
+        const times = o.milestones.filter((m) => m === epoch).length;
+        return times === 0 ? lr : lr * o.gamma ** times;
+      },
+    },
   );
 }
 
@@ -88,7 +96,9 @@ export function exponentialLr(
     },
     options,
   );
-  return closedForm("exponentialLr", o, (epoch, baseLr) => baseLr * o.gamma ** epoch);
+  return closedForm("exponentialLr", o, (epoch, baseLr) => baseLr * o.gamma ** epoch, {
+    recurrence: (epoch, lr) => (epoch === 0 ? lr : lr * o.gamma),
+  });
 }
 
 /** How many entries of the sorted `values` are <= x (Python's bisect_right). */

@@ -38,5 +38,13 @@ export function linearLr(
     "linearLr",
     o,
     (epoch, baseLr) => baseLr * (s + ((e - s) * Math.min(n, epoch)) / n),
+    {
+      // PyTorch: ×s at epoch 0, then the ratio of consecutive factors until totalIters.
+      recurrence: (epoch, lr) => {
+        if (epoch === 0) return lr * s;
+        if (epoch > n) return lr;
+        return lr * (1 + (e - s) / (n * s + (epoch - 1) * (e - s)));
+      },
+    },
   );
 }

@@ -17,6 +17,11 @@ export interface ScheduleState {
   readonly baseLr: number;
   /** The learning rate for the coming optimizer step. */
   readonly lr: number;
+  /**
+   * The momentum for the coming step, for schedules that cycle it (one-cycle,
+   * cyclic): SGD's and RMSprop's `momentum`, or Adam's β₁.
+   */
+  readonly momentum?: number;
 }
 
 export interface Schedule<TState extends ScheduleState = ScheduleState, TOptions = object> {
@@ -31,10 +36,29 @@ export interface Schedule<TState extends ScheduleState = ScheduleState, TOptions
   restore(saved: unknown, path: string, problems: string[]): TState;
 }
 
+/**
+ * PyTorch's chainable `get_lr()`: the rate at `epoch` given the rate the
+ * optimizer holds now (`lr`), which other schedules of a ChainedScheduler
+ * may have changed. Alone, it reproduces the closed form.
+ */
+export type Recurrence = (epoch: number, lr: number, baseLr: number) => number;
+
 /** A schedule with a closed form: the learning rate is a function of the epoch alone. */
 export interface ClosedFormSchedule<TOptions = object> extends Schedule<ScheduleState, TOptions> {
   /** The learning rate at `epoch` starting from `baseLr`. */
   lrAt(epoch: number, baseLr: number): number;
+  /** The rate at `epoch` from the current one, as PyTorch steps it inside `chainedLr`. */
+  recurrence: Recurrence;
+}
+
+export interface ClosedFormExtras {
+  /**
+   * PyTorch's chainable form (see `Recurrence`). Left out, the schedule
+   * scales the current rate by its own factor, lrAt(epoch) / lrAt(epoch − 1).
+   */
+  readonly recurrence?: Recurrence;
+  /** The momentum at `epoch`, for schedules that cycle it; the state then carries it. */
+  readonly momentumAt?: (epoch: number) => number;
 }
 
 /**
@@ -49,20 +73,29 @@ export function closedForm<TOptions>(
   name: string,
   options: Readonly<TOptions>,
   lrAt: (epoch: number, baseLr: number) => number,
+  extras: ClosedFormExtras = {},
 ): ClosedFormSchedule<TOptions> {
+  const momentumAt = extras.momentumAt;
+  const at = (epoch: number, baseLr: number, lr: number): ScheduleState =>
+    momentumAt === undefined
+      ? { epoch, baseLr, lr }
+      : { epoch, baseLr, lr, momentum: momentumAt(epoch) };
+  const byFactor: Recurrence = (epoch, lr, baseLr) => {
+    const previous = epoch === 0 ? baseLr : lrAt(epoch - 1, baseLr);
+    return previous === 0 ? lrAt(epoch, baseLr) : lr * (lrAt(epoch, baseLr) / previous);
+  };
+  const keys =
+    momentumAt === undefined ? ["epoch", "baseLr", "lr"] : ["epoch", "baseLr", "lr", "momentum"];
   return {
     name,
     options,
     needsMetric: false,
     lrAt,
-    init: (baseLr) => ({ epoch: 0, baseLr, lr: lrAt(0, baseLr) }),
-    step: (state) => ({
-      epoch: state.epoch + 1,
-      baseLr: state.baseLr,
-      lr: lrAt(state.epoch + 1, state.baseLr),
-    }),
+    recurrence: extras.recurrence ?? byFactor,
+    init: (baseLr) => at(0, baseLr, lrAt(0, baseLr)),
+    step: (state) => at(state.epoch + 1, state.baseLr, lrAt(state.epoch + 1, state.baseLr)),
     restore: (saved, path, problems) =>
-      restoreNumbers(saved, path, problems, ["epoch", "baseLr", "lr"]) as unknown as ScheduleState,
+      restoreNumbers(saved, path, problems, keys) as unknown as ScheduleState,
   };
 }
 

@@ -19,9 +19,17 @@ import {
 } from "../state-dict.js";
 import type { Schedule, ScheduleState } from "./schedule.js";
 
-/** Anything with a learning rate to drive: an `Optimizer`, or a plain `{ lr }` in functional code. */
+/**
+ * Anything with a learning rate to drive: an `Optimizer`, or a plain `{ lr }`
+ * in functional code. Schedules that cycle the momentum (one-cycle, cyclic)
+ * also set it: through `setHyper` on an optimizer (`momentum` for SGD and
+ * RMSprop, β₁ of `betas` for Adam and AdamW), or `momentum` on a plain object.
+ */
 export interface LrTarget {
   lr: number;
+  momentum?: number;
+  readonly hyper?: object;
+  setHyper?(overrides: object): void;
 }
 
 /**
@@ -41,7 +49,14 @@ export class Scheduler<TState extends ScheduleState = ScheduleState> {
     readonly schedule: Schedule<TState, object>,
   ) {
     this.current = schedule.init(target.lr);
-    target.lr = this.current.lr;
+    this.apply();
+  }
+
+  /** Write the state's rate (and momentum, for schedules that cycle it) into the target. */
+  private apply(): void {
+    this.target.lr = this.current.lr;
+    const momentum = this.current.momentum;
+    if (momentum !== undefined) setMomentum(this.target, momentum, this.schedule.name);
   }
 
   /** The learning rate set for the coming optimizer step. */
@@ -65,7 +80,7 @@ export class Scheduler<TState extends ScheduleState = ScheduleState> {
    */
   step(metric?: number): number {
     this.current = this.schedule.step(this.current, metric);
-    this.target.lr = this.current.lr;
+    this.apply();
     return this.current.lr;
   }
 
@@ -99,6 +114,28 @@ export class Scheduler<TState extends ScheduleState = ScheduleState> {
       throw problemsError("INVALID_STATE", loc, "problems with the saved state", problems);
     }
     this.current = state;
-    this.target.lr = state.lr;
+    this.apply();
   }
+}
+
+/** Set the momentum a schedule cycles: SGD's and RMSprop's `momentum`, or Adam's β₁. */
+function setMomentum(target: LrTarget, momentum: number, schedule: string): void {
+  const hyper = target.hyper as { betas?: unknown; momentum?: unknown } | undefined;
+  if (hyper !== undefined && typeof target.setHyper === "function") {
+    if (Array.isArray(hyper.betas)) {
+      target.setHyper({ betas: [momentum, hyper.betas[1]] });
+      return;
+    }
+    if (typeof hyper.momentum === "number") {
+      target.setHyper({ momentum });
+      return;
+    }
+  } else if (hyper === undefined) {
+    target.momentum = momentum;
+    return;
+  }
+  throw new OptimError(
+    "INVALID_HYPERPARAMETER",
+    `${schedule}: cycles the momentum, but the optimizer has neither momentum nor betas; pass cycleMomentum: false`,
+  );
 }

@@ -1,16 +1,26 @@
 // Learning-rate schedules against torch.optim.lr_scheduler (fixtures/schedules.json): the rate after
-// construction and after each of 30 steps, ReduceLROnPlateau fed a fixed metric sequence.
+// construction and after each of 30 steps (48 for ChainedScheduler, past cosine's minimum),
+// ReduceLROnPlateau fed a fixed metric sequence, and the momentum (SGD) or beta1 (Adam) that
+// one-cycle and cyclic drive.
 import { readFileSync } from "node:fs";
 import { zeros } from "@recurrent/tensor";
 import { describe, expect, it } from "vitest";
+import { adagrad } from "../adagrad.js";
+import { adam } from "../adam.js";
 import { Optimizer } from "../optimizer.js";
 import { sgd } from "../sgd.js";
-import { type AnySchedule, chainedLr, sequentialLr } from "./compose.js";
+import { type AnySchedule, chainedLr, productLr, sequentialLr } from "./compose.js";
+import { constantLr } from "./constant.js";
 import { cosineAnnealingLr } from "./cosine-annealing.js";
+import { cyclicLr } from "./cyclic.js";
 import { exponentialLr, multiStepLr, stepLr } from "./decay.js";
+import { lambdaLr, multiplicativeLr } from "./lambda.js";
 import { linearLr } from "./linear.js";
+import { oneCycleLr } from "./one-cycle.js";
+import { polynomialLr } from "./polynomial.js";
 import { reduceLrOnPlateau } from "./reduce-on-plateau.js";
 import { Scheduler } from "./scheduler.js";
+import { cosineAnnealingWarmRestarts } from "./warm-restarts.js";
 
 interface Spec {
   schedule: string;
@@ -22,7 +32,15 @@ interface ScheduleCase extends Spec {
   baseLr: number;
   lrs: number[];
   metrics?: number[];
+  /** Whose momentum a cycling schedule drives: SGD's `momentum` or Adam's beta1. */
+  optimizer?: "sgd" | "adam";
+  momenta?: number[];
 }
+
+/** The functions of LambdaLR cases, by the names torch_optim_fixtures.py gives them. */
+const lambdas: Record<string, (epoch: number) => number> = {
+  "warmup-then-decay": (epoch) => Math.min(1, (epoch + 1) / 5) * 0.9 ** Math.max(0, epoch - 4),
+};
 
 const fixture = JSON.parse(
   readFileSync(new URL("../../fixtures/schedules.json", import.meta.url), "utf8"),
@@ -36,6 +54,13 @@ const factories: Record<string, (options: any) => AnySchedule> = {
   "cosine-annealing": cosineAnnealingLr,
   linear: linearLr,
   "reduce-on-plateau": reduceLrOnPlateau,
+  constant: constantLr,
+  polynomial: polynomialLr,
+  multiplicative: ({ factor }) => multiplicativeLr({ lrLambda: factor }),
+  lambda: ({ fn }) => lambdaLr({ lrLambda: lambdas[fn] as (epoch: number) => number }),
+  "cosine-warm-restarts": cosineAnnealingWarmRestarts,
+  cyclic: cyclicLr,
+  "one-cycle": oneCycleLr,
 };
 
 function build(spec: Spec): AnySchedule {
@@ -75,23 +100,35 @@ describe.each(fixture.cases.map((c) => [label(c), c] as const))("%s matches torc
   });
 
   it("through Scheduler, setting the optimizer's lr, and resuming mid-way from a state dict", () => {
-    let optimizer = new Optimizer([zeros([1])], sgd({ lr: c.baseLr }));
+    const fresh = () =>
+      c.optimizer === "adam"
+        ? new Optimizer([zeros([1])], adam({ lr: c.baseLr }))
+        : new Optimizer([zeros([1])], sgd({ lr: c.baseLr }));
+    const momentumOf = (o: Optimizer) => {
+      const hyper = o.hyper as { momentum?: number; betas?: [number, number] };
+      return c.optimizer === "adam" ? (hyper.betas as [number, number])[0] : hyper.momentum;
+    };
+    let optimizer = fresh();
     let scheduler = new Scheduler(optimizer, build(c));
     const lrs = [optimizer.lr];
+    const momenta = [momentumOf(optimizer) as number];
     for (let epoch = 0; epoch < c.lrs.length - 1; epoch++) {
       const lr = scheduler.step(c.metrics?.[epoch]);
       expect(optimizer.lr).toBe(lr);
       lrs.push(lr);
+      momenta.push(momentumOf(optimizer) as number);
       if (epoch === 12) {
         // a fresh scheduler over a fresh optimizer, restored through JSON text, continues identically
         const saved = JSON.parse(JSON.stringify(scheduler.stateDict()));
-        optimizer = new Optimizer([zeros([1])], sgd({ lr: c.baseLr }));
+        optimizer = fresh();
         scheduler = new Scheduler(optimizer, build(c));
         scheduler.loadStateDict(saved);
         expect(optimizer.lr).toBe(lr);
+        expect(momentumOf(optimizer)).toBe(momenta[momenta.length - 1]);
       }
     }
     expectLrs(lrs, c.lrs);
+    if (c.momenta !== undefined) expectLrs(momenta, c.momenta);
   });
 });
 
@@ -168,5 +205,62 @@ describe("schedule behaviour beyond the fixtures", () => {
   it("closed forms are exposed for plotting", () => {
     const cosine = cosineAnnealingLr({ tMax: 4, etaMin: 0.1 });
     expect([0, 2, 4, 8].map((e) => cosine.lrAt(e, 1.1))).toEqual([1.1, 0.6, 0.1, 1.1]);
+  });
+});
+
+describe("chainedLr against productLr", () => {
+  it("agree up to cosine's minimum and part after it, where PyTorch's restart term enters", () => {
+    // The issue's case: ExponentialLR(0.865) chained with cosine tMax 6, base lr 0.01.
+    const members = () => [exponentialLr({ gamma: 0.865 }), cosineAnnealingLr({ tMax: 6 })];
+    const run = (schedule: AnySchedule) => {
+      let state = schedule.init(0.01);
+      const lrs = [state.lr];
+      for (let e = 0; e < 8; e++) {
+        state = schedule.step(state);
+        lrs.push(state.lr);
+      }
+      return lrs;
+    };
+    const chained = run(chainedLr(members()));
+    const product = run(productLr(members()));
+    // the product by hand: 0.01 · 0.865^e · (1 + cos(πe/6))/2
+    for (const [e, lr] of product.entries()) {
+      expect(lr).toBeCloseTo((0.01 * 0.865 ** e * (1 + Math.cos((Math.PI * e) / 6))) / 2, 15);
+    }
+    for (let e = 0; e <= 6; e++) expect(chained[e]).toBeCloseTo(product[e] as number, 15);
+    // epoch 7: exponential scales the (zero) rate, then cosine adds its restart term
+    // (base − ηmin)(1 − cos(π/6))/2 unscaled: 6.70e-4, PyTorch's value
+    expect(chained[7]).toBeCloseTo((0.01 * (1 - Math.cos(Math.PI / 6))) / 2, 15);
+    expect(product[7]).toBeCloseTo(2.43e-4, 6);
+  });
+});
+
+describe("new schedules: what they refuse", () => {
+  it("one-cycle refuses to step past totalSteps, as PyTorch", () => {
+    const schedule = oneCycleLr({ maxLr: 0.1, totalSteps: 2, cycleMomentum: false });
+    let state = schedule.init(0.1);
+    state = schedule.step(schedule.step(state));
+    expect(() => schedule.step(state)).toThrowErrorMatchingInlineSnapshot(
+      `[OptimError: oneCycleLr: stepped 4 times, but totalSteps is 2; raise totalSteps or stop stepping]`,
+    );
+  });
+
+  it("a cycled momentum needs an optimizer with momentum or betas", () => {
+    const optimizer = new Optimizer([zeros([1])], adagrad({ lr: 0.1 }));
+    expect(
+      () => new Scheduler(optimizer, cyclicLr({ baseLr: 0.01, maxLr: 0.1 })),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[OptimError: cyclicLr: cycles the momentum, but the optimizer has neither momentum nor betas; pass cycleMomentum: false]`,
+    );
+  });
+
+  it("lambda and multiplicative take functions from code; a bad lrLambda is named", () => {
+    expect(() => lambdaLr({ lrLambda: 0.5 as never })).toThrowErrorMatchingInlineSnapshot(
+      `[OptimError: lambdaLr: lrLambda must be a function of the epoch, got 0.5]`,
+    );
+    const decay = multiplicativeLr({ lrLambda: (epoch) => 1 / (epoch + 1) });
+    let state = decay.init(1);
+    state = decay.step(decay.step(state)); // 1 · 1/2 · 1/3
+    expect(state.lr).toBeCloseTo(1 / 6, 15);
   });
 });

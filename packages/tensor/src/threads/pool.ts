@@ -26,6 +26,8 @@ export interface ThreadOptions {
 /** A started worker, as the entry point made it. */
 export interface WorkerHandle {
   terminate(): Promise<unknown>;
+  /** Why the worker could not start (its script failed to load, say), once known. */
+  startError?(): string | undefined;
 }
 
 export interface Spawner {
@@ -88,8 +90,10 @@ export async function threadsReady(timeoutMs = 10_000): Promise<number> {
   if (active === null) return 1;
   const { lanes } = active;
   const deadline = Date.now() + timeoutMs;
-  for (const { i32 } of lanes) {
+  for (const { i32, worker } of lanes) {
     while (Atomics.load(i32, 0) === LaneState.STARTING) {
+      const failure = worker.startError?.();
+      if (failure !== undefined) throw new Error(`threads: a worker could not start: ${failure}`);
       if (Date.now() > deadline) {
         throw new Error(`threads: a worker did not start within ${timeoutMs} ms`);
       }

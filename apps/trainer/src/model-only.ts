@@ -1,0 +1,64 @@
+/**
+ * A language model back from its checkpoint alone: the tokenizer saved in
+ * the checkpoint's data section is all `generate` needs, so it works when
+ * the training text has moved, changed or been deleted, and never reads a
+ * large corpus just to sample from a model. Checkpoints from before the
+ * framing was recorded return null (the caller builds the full session).
+ */
+import type { SequenceModel } from "@recurrent/cells";
+import type { Dataset, TokenizerRecipe } from "@recurrent/data";
+import type { Checkpoint } from "@recurrent/nn";
+import { StateDictError } from "@recurrent/nn";
+import type { Registry } from "@recurrent/registry";
+import type { TrainerConfig } from "./config.js";
+import { TrainerError } from "./errors.js";
+import { requireFinite } from "./finite-weights.js";
+import { buildModel } from "./model.js";
+import type { SavedData, TokenTask } from "./task.js";
+import type { TrainStream } from "./train-stream.js";
+
+export function languageModelFromCheckpoint(
+  config: TrainerConfig,
+  registry: Registry,
+  checkpoint: Checkpoint,
+): { model: SequenceModel; task: TokenTask } | null {
+  const saved = checkpoint.has("data") ? checkpoint.json<SavedData>("data") : undefined;
+  if (saved?.tokenizer === undefined || saved.framing === undefined) return null;
+  const { name, ...options } = config.data.tokenizer;
+  const recipe = registry.create("tokenizer", name, options as never) as TokenizerRecipe;
+  const tokenizer = recipe.fromJSON(saved.tokenizer);
+  const dataset = {
+    type: saved.framing === "sequences" ? "sequences" : "text",
+    name: config.data.dataset.name,
+    description: `the tokenizer of ${config.data.dataset.name}`,
+  } as unknown as Dataset;
+  const task: TokenTask = {
+    kind: "language-model",
+    source: saved.framing,
+    dataset,
+    description: dataset.description,
+    vocab: tokenizer.vocabularySize,
+    unit: tokenizer.kind,
+    tokenizer,
+    ids: null,
+    sequences: null,
+    encode: (text) => tokenizer.encode(text),
+    decode: (ids) => tokenizer.decode(ids),
+    train: null as unknown as TrainStream, // never trained: no data stream
+  };
+  const model = buildModel(config, registry, task);
+  const weights = checkpoint.tensors("model");
+  requireFinite("model", weights);
+  try {
+    model.loadStateDict(weights);
+  } catch (error) {
+    if (error instanceof StateDictError) {
+      throw new TrainerError(
+        "CHECKPOINT",
+        `the checkpoint does not match the model this config builds (${config.model.cell.name}, ${config.model.layers} layer(s)); was the model section of the config changed?\n${error.message}`,
+      );
+    }
+    throw error;
+  }
+  return { model, task };
+}
