@@ -75,10 +75,16 @@ function onEvent(run: RunName, event: WorkerEvent): void {
       const loss = event.metrics.loss as number;
       curves.addValidation(run, event.step, loss);
       const line = $(`metrics${suffix}`);
+      const kind = summaries[run]?.kind;
       const extra =
-        summaries[run]?.kind === "forecast"
+        kind === "forecast"
           ? `mse ${fmt(event.metrics.mse as number)} · mae ${fmt(event.metrics.mae as number)}`
-          : `${fmt((event.metrics.bits as number) ?? Number.NaN, 3)} bits/token · perplexity ${fmt(event.metrics.perplexity as number, 2)}`;
+          : kind === "language-model"
+            ? `${fmt((event.metrics.bits as number) ?? Number.NaN, 3)} bits/token · perplexity ${fmt(event.metrics.perplexity as number, 2)}`
+            : Object.entries(event.metrics)
+                .filter(([key]) => key !== "loss")
+                .map(([key, value]) => `${key} ${fmt(value)}`)
+                .join(" · ");
       line.textContent = `${run === "b" ? "B: " : ""}validation at step ${event.step}: loss ${fmt(loss)} · ${extra}`;
       line.dataset.step = String(event.step);
       line.dataset.loss = String(loss);
@@ -403,7 +409,7 @@ function showDatasetChoice(): void {
     names: "8,000 names, shuffled 80/10/10; each framed <bos> … <eos>; the state resets per batch.",
     moby: "The first 99,000 characters of the book, split by position 90/5/5, cut for truncated BPTT.",
     sine: "x_t = sin(0.01 t) + noise, 1,000 values; choose ar or a recurrent cell, and forecast.",
-    copy: "Remember symbols across a delay (needs a trainer that trains task datasets).",
+    copy: "Remember 10 symbols across a delay of 20 steps, then write them back (the note's long-range test).",
     text: "Your text, split by position 90/5/5, one character per token.",
   };
   $("dataset-note").textContent = notes[choice] ?? "";
