@@ -22,7 +22,7 @@ import { launchChromium, openApp, type WatchedPage } from "./support/browser.js"
 import { recurrent } from "./support/cli.js";
 import { type StaticServer, serveStatic } from "./support/serve.js";
 
-const shots = process.env.PLAYGROUND_SCREENSHOTS;
+const shots = process.env.PLAYGROUND_SCREENSHOTS || undefined; // unset or empty: no screenshots
 const work = mkdtempSync(join(tmpdir(), "recurrent-playground-test-"));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
