@@ -81,6 +81,7 @@ export type {
 } from "./tokenizer.js";
 export { Tokenizer } from "./tokenizer.js";
 export type { TokenizerRecipe } from "./tokenizer-entries.js";
+export { inlineLinesEntry, inlineTextEntry } from "./inline-entries.js";
 export { charTokenizerEntry, wordTokenizerEntry } from "./tokenizer-entries.js";
 export type { VocabularyJSON, VocabularyOptions } from "./vocabulary.js";
 export { BOS, EOS, PAD, reservedTokens, UNK, Vocabulary } from "./vocabulary.js";

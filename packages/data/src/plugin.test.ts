@@ -13,12 +13,15 @@ describe("dataPlugin", () => {
       "adding-task",
       "ar-process",
       "copy-task",
+      "inline-lines",
+      "inline-text",
       "markov-chain",
       "noisy-sine",
     ]);
     expect(registry.list("tokenizer").map((e) => e.name)).toEqual(["char", "word"]);
     for (const entry of [...registry.list("dataset"), ...registry.list("tokenizer")]) {
       expect(entry.description.length).toBeGreaterThan(10);
+      if (entry.name.startsWith("inline-")) continue; // their data is the one required option
       expect(() => registry.parse(entry.kind, entry.name, {})).not.toThrow(); // every option has a default
     }
   });
@@ -44,6 +47,22 @@ describe("dataPlugin", () => {
     expect(adding.batches({ batchSize: 4, batchFirst: true }).nextBatch().inputs.shape).toEqual([
       4, 8, 2,
     ]);
+  });
+
+  test("inline datasets carry their data in the config, and require it", () => {
+    const text = registry.create("dataset", "inline-text", { text: "Call me Ishmael." });
+    expect([text.type, text.text, text.description]).toEqual([
+      "text",
+      "Call me Ishmael.",
+      "inline text",
+    ]);
+    const lines = registry.create("dataset", "inline-lines", { items: ["Ada", "Alan"] });
+    expect([lines.type, lines.items]).toEqual(["sequences", ["Ada", "Alan"]]);
+    const missing: unknown = {}; // what a config without the text gives (typed: the text is required)
+    expect(() => registry.parse("dataset", "inline-text", missing as { text: string })).toThrow(
+      ConfigError,
+    );
+    expect(() => registry.parse("dataset", "inline-lines", { items: [] })).toThrow(ConfigError);
   });
 
   test("tokenizer entries fit on a corpus and load from JSON", () => {

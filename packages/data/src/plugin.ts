@@ -1,7 +1,7 @@
 /**
  * The browser-safe part of this package as one registry plugin:
- * `createRegistry().use(dataPlugin)` adds the synthetic datasets and the two
- * tokenizers. The node entry adds the real datasets and files with
+ * `createRegistry().use(dataPlugin)` adds the synthetic datasets, the inline
+ * text and lines (data written into the config) and the two tokenizers. The node entry adds the real datasets and files with
  * `nodeDataPlugin`.
  */
 import { definePlugin } from "@recurrent/registry";
@@ -12,6 +12,7 @@ import {
   markovChainEntry,
   noisySineEntry,
 } from "./dataset-entries.js";
+import { inlineLinesEntry, inlineTextEntry } from "./inline-entries.js";
 import { charTokenizerEntry, wordTokenizerEntry } from "./tokenizer-entries.js";
 
 /**
@@ -28,6 +29,8 @@ export const dataPlugin = definePlugin({
     markovChainEntry,
     copyTaskEntry,
     addingTaskEntry,
+    inlineTextEntry,
+    inlineLinesEntry,
     charTokenizerEntry,
     wordTokenizerEntry,
   ],
@@ -40,6 +43,8 @@ declare module "@recurrent/registry" {
     "markov-chain": typeof markovChainEntry;
     "copy-task": typeof copyTaskEntry;
     "adding-task": typeof addingTaskEntry;
+    "inline-text": typeof inlineTextEntry;
+    "inline-lines": typeof inlineLinesEntry;
   }
   interface TokenizerTypes {
     char: typeof charTokenizerEntry;

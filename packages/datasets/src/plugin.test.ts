@@ -17,6 +17,8 @@ describe("datasetsPlugin", () => {
       "ar-process",
       "copy-task",
       "first-names-en",
+      "inline-lines",
+      "inline-text",
       "markov-chain",
       "moby-dick",
       "noisy-sine",

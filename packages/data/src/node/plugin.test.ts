@@ -17,6 +17,8 @@ describe("nodeDataPlugin", () => {
       "ar-process",
       "copy-task",
       "csv-column",
+      "inline-lines",
+      "inline-text",
       "lines-file",
       "markov-chain",
       "noisy-sine",
