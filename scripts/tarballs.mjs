@@ -1,7 +1,8 @@
 /**
  * Packs the workspace libraries as they would be published (`pnpm pack`),
  * for the checks that install them into scratch projects outside the
- * workspace: pack-check.mjs (Node) and bundle-check/ (browsers).
+ * workspace (pack-check.mjs for Node, bundle-check/ for browsers) and for
+ * plugin authors' own folders (pack-libraries.mjs).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
