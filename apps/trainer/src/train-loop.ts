@@ -15,7 +15,7 @@
  * (the last checkpoint on disk is whole either way: checkpoints are written
  * to a temporary file and renamed).
  */
-import { Generator } from "@recurrent/tensor";
+import { Generator, tidy } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
 import { formatMetrics, type Metrics } from "./evaluate.js";
 import type { TrainerIo } from "./io.js";
@@ -135,7 +135,11 @@ export async function trainLoop(
     }
   };
   const checkpointNow = () => {
-    lastCheckpoint = dir.writeCheckpoint(session.toCheckpoint(), session.step, keepCheckpoints);
+    // The checkpoint's copies of the optimizer state are freed once written: a
+    // model near the memory limit would otherwise hold two checkpoints' worth.
+    lastCheckpoint = tidy(() =>
+      dir.writeCheckpoint(session.toCheckpoint(), session.step, keepCheckpoints),
+    );
     checkpointStep = session.step;
   };
 
