@@ -18,8 +18,6 @@ import {
   keep,
   kernel,
   reshape,
-  type Shape,
-  type Storage,
   slice,
   type Tensor,
   zeros,
@@ -29,27 +27,9 @@ import type { CompiledSegment } from "./compile/codegen.js";
 import { type PhaseScratch, phaseScratch, runSegmentForward } from "./compile/phases.js";
 import { type Plan, planFor } from "./compile/plan.js";
 import { replay } from "./compile/replay.js";
+import { type RowsView, rowsView } from "./compile/rows-view.js";
 import { CellError } from "./errors.js";
 import type { Recurrent } from "./recurrent.js";
-
-/** A [rows, width] window whose storage and offset are set once. */
-interface RowsView {
-  storage: Storage;
-  dtype: DType;
-  shape: Shape;
-  strides: Shape;
-  offset: number;
-}
-
-function rowsView(t: Tensor, rows: number, width: number): RowsView {
-  return {
-    storage: t.storage,
-    dtype: t.dtype,
-    shape: [rows, width],
-    strides: [width, 1],
-    offset: t.offset,
-  };
-}
 
 interface Layer {
   readonly plan: Plan;

@@ -16,14 +16,12 @@ import { defineOp } from "@recurrent/autograd";
 import {
   concat,
   contiguous,
-  type DType,
   empty,
   gather,
   kernel,
   matMul,
   reshape,
   type Shape,
-  type Storage,
   scatterAdd,
   slice,
   type Tensor,
@@ -34,25 +32,7 @@ import {
 import type { Product } from "./lower.js";
 import { phaseScratch, runSegmentForward } from "./phases.js";
 import type { Plan } from "./plan.js";
-
-/** A view whose window moves from step to step. */
-interface MovingView {
-  storage: Storage;
-  dtype: DType;
-  shape: Shape;
-  strides: Shape;
-  offset: number;
-}
-
-function rowsView(t: Tensor, rows: number, width: number): MovingView {
-  return {
-    storage: t.storage,
-    dtype: t.dtype,
-    shape: [rows, width],
-    strides: [width, 1],
-    offset: t.offset,
-  };
-}
+import { type RowsView, rowsView } from "./rows-view.js";
 
 interface Attrs {
   readonly plan: Plan;
@@ -349,7 +329,7 @@ function run(
       if (level > 0) {
         lowered.products.forEach((p, g) => {
           if (p.level !== level) return;
-          const av = aViews[g] as MovingView;
+          const av = aViews[g] as RowsView;
           const slotA = slots[p.a];
           if (slotA?.kind === "state") {
             const i = lowered.stateParts.indexOf(slotA.key as string);
@@ -357,7 +337,7 @@ function run(
             av.storage = src.storage;
             av.offset = O[p.a] as number;
           } else av.offset = O[p.a] as number;
-          const ov = outViews[g] as MovingView;
+          const ov = outViews[g] as RowsView;
           ov.offset = O[p.out] as number;
           gemm(av, operands[p.operand] as Tensor, ov, gemmSpec(p.transposeB, 0));
         });
@@ -525,9 +505,9 @@ function runBackward(
       if (level === 0) continue;
       lowered.products.forEach((p, i) => {
         if (p.level !== level) return;
-        const dOut = dOutViews[i] as MovingView;
+        const dOut = dOutViews[i] as RowsView;
         dOut.offset = GO[p.out] as number;
-        const dA = dAViews[i] as MovingView;
+        const dA = dAViews[i] as RowsView;
         const slotA = slots[p.a];
         let beta = 0;
         if (slotA?.kind === "state") {
