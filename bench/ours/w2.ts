@@ -13,12 +13,11 @@
  *   tsx --conditions=@recurrent/source bench/ours/w2.ts [--bench w2,w3,mem] [--cell lstm] [--steps N]
  */
 
-import { backward } from "@recurrent/autograd";
 import { createRollout, gru, lstm, Recurrent, rnn, SequenceModel, Stepper } from "@recurrent/cells";
-import { crossEntropy, Linear } from "@recurrent/nn";
-import { adam, Optimizer } from "@recurrent/optim";
-import { contiguous, Generator, getBackend, keep, reshape, slice, tidy } from "@recurrent/tensor";
+import { Linear } from "@recurrent/nn";
+import { Generator, getBackend } from "@recurrent/tensor";
 import { enableThreads } from "@recurrent/tensor/threads";
+import { B, H, median, T, timeW2Steps, V } from "./w2-step.js";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -32,7 +31,6 @@ const warmup = Number(option("--warmup") ?? 3);
 const threads = Number(option("--threads") ?? 1);
 if (threads > 1) enableThreads({ threads });
 const impl = threads > 1 ? `recurrent-wasm-${threads}t` : `recurrent-${getBackend().name}`;
-const [B, T, H, V] = [32, 64, 256, 65];
 
 const definitions = { rnn, lstm, gru } as const;
 
@@ -47,11 +45,6 @@ function model(cell: keyof typeof definitions, seed = 0) {
   return { recurrent, head, params };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
 /** Wall-clock milliseconds per step, and CPU milliseconds (steadier on a shared machine). */
 function w2(
   cell: keyof typeof definitions,
@@ -59,33 +52,7 @@ function w2(
   onStep?: (i: number) => void,
 ): { wall: number[]; cpu: number[] } {
   const { recurrent, head, params } = model(cell);
-  const optimizer = new Optimizer(params, adam({ lr: 2e-3 }));
-  const rng = new Generator(1);
-  const tokens = keep(rng.randint([T + 1, B], 0, V));
-  // One-hot symbols, given as token ids: Recurrent looks W_ih's columns up instead of
-  // multiplying by the one-hot matrix (the same model; PyTorch and TF.js do the product).
-  const x = keep(contiguous(slice(tokens, [0], [T])));
-  const y = keep(contiguous(slice(tokens, [1], [T + 1])));
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    tidy(() => {
-      optimizer.zeroGrad();
-      const { output } = recurrent.forward(x);
-      const logits = head.forward(reshape(output, [T * B, H]));
-      const loss = crossEntropy(logits, reshape(y, [T * B]));
-      backward(loss);
-      optimizer.step();
-      loss.item();
-    });
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-    onStep?.(i);
-  }
-  return { wall, cpu };
+  return timeW2Steps(recurrent, head, params, count, onStep);
 }
 
 /** W3 through `Stepper`, the generation path: one token in, logits out, argmax fed back. */
