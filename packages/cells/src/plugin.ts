@@ -3,6 +3,7 @@
  * `definePlugin` path a user's cells take.
  */
 import { definePlugin } from "@recurrent/registry";
+import type { Cell } from "./cell.js";
 import { ar } from "./cells/ar.js";
 import { gru } from "./cells/gru.js";
 import { latentAr } from "./cells/latent-ar.js";
@@ -15,6 +16,9 @@ export const builtInCells = [ar, markov, latentAr, rnn, lstm, gru] as const;
 export const cellsPlugin = definePlugin({ name: "@recurrent/cells", entries: [...builtInCells] });
 
 declare module "@recurrent/registry" {
+  interface KindValues {
+    cell: Cell;
+  }
   interface CellTypes {
     ar: typeof ar;
     markov: typeof markov;

@@ -23,7 +23,7 @@ export const noisySineEntry = defineEntry({
     noiseStd: z.number().min(0).default(0.2),
     seed,
   }),
-  create: (config): SeriesDataset<{ signal: Float64Array; noiseStd: number }> => ({
+  create: async (config): Promise<SeriesDataset<{ signal: Float64Array; noiseStd: number }>> => ({
     type: "series",
     name: "noisy-sine",
     description: `sin(${config.frequency} t) + N(0, ${config.noiseStd}²), t = 1…${config.length}`,
@@ -45,9 +45,9 @@ export const arProcessEntry = defineEntry({
     burnIn: z.number().int().min(0).default(100),
     seed,
   }),
-  create: (
+  create: async (
     config,
-  ): SeriesDataset<{ coefficients: number[]; intercept: number; noiseStd: number }> => ({
+  ): Promise<SeriesDataset<{ coefficients: number[]; intercept: number; noiseStd: number }>> => ({
     type: "series",
     name: "ar-process",
     description: `AR(${config.coefficients.length}) with φ = [${config.coefficients.join(", ")}]`,
@@ -78,7 +78,7 @@ export const markovChainEntry = defineEntry({
     length: z.number().int().min(1).default(10000),
     seed,
   }),
-  create: (config): TokensDataset<{ transition: number[][] }> => ({
+  create: async (config): Promise<TokensDataset<{ transition: number[][] }>> => ({
     type: "tokens",
     name: "markov-chain",
     description: `a ${config.transition.length}-state Markov chain`,
@@ -98,7 +98,7 @@ export const copyTaskEntry = defineEntry({
     symbols: z.number().int().min(1).default(8),
     seed,
   }),
-  create: (config): TaskDataset<CopyTaskInfo> => ({
+  create: async (config): Promise<TaskDataset<CopyTaskInfo>> => ({
     type: "task",
     name: "copy-task",
     description: `copy ${config.length} of ${config.symbols} symbols after ${config.delay} steps`,
@@ -114,7 +114,7 @@ export const addingTaskEntry = defineEntry({
   name: "adding-task",
   description: "sum the two marked values of a sequence of U(0, 1) values",
   schema: z.object({ length: z.number().int().min(2).default(100), seed }),
-  create: (config): TaskDataset<{ length: number }> => ({
+  create: async (config): Promise<TaskDataset<{ length: number }>> => ({
     type: "task",
     name: "adding-task",
     description: `the adding problem over ${config.length} steps`,

@@ -15,7 +15,7 @@ export const inlineTextEntry = defineEntry({
   name: "inline-text",
   description: "a text given in the config itself, as one text",
   schema: z.object({ text: z.string().min(1).describe("the text"), label }),
-  create: (config): TextDataset => ({
+  create: async (config): Promise<TextDataset> => ({
     type: "text",
     name: "inline-text",
     description: config.label,
@@ -31,7 +31,7 @@ export const inlineLinesEntry = defineEntry({
     items: z.array(z.string().min(1)).min(1).describe("the sequences"),
     label: label.default("inline sequences"),
   }),
-  create: (config): SequencesDataset => ({
+  create: async (config): Promise<SequencesDataset> => ({
     type: "sequences",
     name: "inline-lines",
     description: config.label,

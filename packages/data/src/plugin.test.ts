@@ -8,7 +8,7 @@ import type { Tokenizer } from "./tokenizer.js";
 const registry = createRegistry().use(dataPlugin);
 
 describe("dataPlugin", () => {
-  test("registers the synthetic datasets and the tokenizers, each described", () => {
+  test("registers the synthetic datasets and the tokenizers, each described", async () => {
     expect(registry.list("dataset").map((e) => e.name)).toEqual([
       "adding-task",
       "ar-process",
@@ -26,37 +26,37 @@ describe("dataPlugin", () => {
     }
   });
 
-  test("datasets are created from configs with defaults, typed", () => {
-    const sine = registry.create("dataset", "noisy-sine", { seed: 3 });
+  test("datasets are created from configs with defaults, typed", async () => {
+    const sine = await registry.create("dataset", "noisy-sine", { seed: 3 });
     expectTypeOf(sine).toMatchTypeOf<SeriesDataset<{ signal: Float64Array; noiseStd: number }>>();
     expect(sine.values).toEqual(noisySine({ seed: 3 }));
     expect(sine.truth.noiseStd).toBe(0.2);
-    const chain: TokensDataset<{ transition: number[][] }> = registry.create(
+    const chain: TokensDataset<{ transition: number[][] }> = await registry.create(
       "dataset",
       "markov-chain",
       { length: 50 },
     );
     expect(chain.tokens.length).toBe(50);
     expect(chain.vocabularySize).toBe(3);
-    const copy: TaskDataset = registry.create("dataset", "copy-task", { delay: 10 });
+    const copy: TaskDataset = await registry.create("dataset", "copy-task", { delay: 10 });
     expect(copy.info.baselineLoss).toBeCloseTo((10 * Math.log(8)) / 30, 12);
     expect(copy.batches({ batchSize: 2 }).nextBatch().inputs.shape).toEqual([30, 2]);
-    const ar = registry.create("dataset", "ar-process", {});
+    const ar = await registry.create("dataset", "ar-process", {});
     expect(ar.truth.coefficients).toEqual([0.6, -0.2]);
-    const adding = registry.create("dataset", "adding-task", { length: 8 });
+    const adding = await registry.create("dataset", "adding-task", { length: 8 });
     expect(adding.batches({ batchSize: 4, batchFirst: true }).nextBatch().inputs.shape).toEqual([
       4, 8, 2,
     ]);
   });
 
-  test("inline datasets carry their data in the config, and require it", () => {
-    const text = registry.create("dataset", "inline-text", { text: "Call me Ishmael." });
+  test("inline datasets carry their data in the config, and require it", async () => {
+    const text = await registry.create("dataset", "inline-text", { text: "Call me Ishmael." });
     expect([text.type, text.text, text.description]).toEqual([
       "text",
       "Call me Ishmael.",
       "inline text",
     ]);
-    const lines = registry.create("dataset", "inline-lines", { items: ["Ada", "Alan"] });
+    const lines = await registry.create("dataset", "inline-lines", { items: ["Ada", "Alan"] });
     expect([lines.type, lines.items]).toEqual(["sequences", ["Ada", "Alan"]]);
     const missing: unknown = {}; // what a config without the text gives (typed: the text is required)
     expect(() => registry.parse("dataset", "inline-text", missing as { text: string })).toThrow(
@@ -65,7 +65,7 @@ describe("dataPlugin", () => {
     expect(() => registry.parse("dataset", "inline-lines", { items: [] })).toThrow(ConfigError);
   });
 
-  test("tokenizer entries fit on a corpus and load from JSON", () => {
+  test("tokenizer entries fit on a corpus and load from JSON", async () => {
     const recipe = registry.create("tokenizer", "word", { minFrequency: 2 });
     const tokenizer = recipe.fit(["a b a", "b c"]);
     expectTypeOf(tokenizer).toEqualTypeOf<Tokenizer>();

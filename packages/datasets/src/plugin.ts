@@ -8,7 +8,7 @@ import { firstNamesEntry, mobyDickEntry, usBirthsEntry } from "./entries.js";
 /**
  * @example
  * const registry = createRegistry().use(dataPlugin).use(datasetsPlugin);
- * const { text } = registry.create("dataset", "moby-dick", {});
+ * const { text } = await registry.create("dataset", "moby-dick", {});
  */
 export const datasetsPlugin = definePlugin({
   name: "@recurrent/datasets",

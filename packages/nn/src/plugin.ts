@@ -10,6 +10,7 @@
  */
 import { defineEntry, definePlugin, z } from "@recurrent/registry";
 import type { Tensor } from "@recurrent/tensor";
+import type { Initializer } from "./init/initializers.js";
 import { nonlinearities } from "./init/fan.js";
 import { forgetGateBias } from "./init/forget-gate.js";
 import {
@@ -222,6 +223,10 @@ export const nnPlugin = definePlugin({
 });
 
 declare module "@recurrent/registry" {
+  interface KindValues {
+    loss: LossFn;
+    initializer: Initializer;
+  }
   interface LossTypes {
     "cross-entropy": typeof crossEntropyEntry;
     mse: typeof mseEntry;

@@ -4,6 +4,8 @@
  * types for `registry.create`, declared by augmentation.
  */
 import { definePlugin } from "@recurrent/registry";
+import type { Schedule } from "./schedules/schedule.js";
+import type { Transform } from "./transform.js";
 import {
   adagradEntry,
   adamEntry,
@@ -66,6 +68,10 @@ export const optimPlugin = definePlugin({
 });
 
 declare module "@recurrent/registry" {
+  interface KindValues {
+    optimizer: Transform;
+    schedule: Schedule;
+  }
   interface OptimizerTypes {
     sgd: typeof sgdEntry;
     adam: typeof adamEntry;

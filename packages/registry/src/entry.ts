@@ -5,6 +5,12 @@
  * a plugin author writes the schema once and never repeats the type.
  */
 import { z } from "zod";
+import type { Registry } from "./registry.js";
+
+/** What a factory receives besides its config: the registry it is created from, so a composite resolves its members by name. */
+export interface CreateContext {
+  readonly registry: Registry;
+}
 
 /** Anything zod can parse into a config object. */
 export type ConfigSchema = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
@@ -23,7 +29,7 @@ export interface Entry<
   readonly description: string;
   readonly schema: TSchema;
   /** A method (not a function property), so that an entry whose factory accepts more is still an Entry. */
-  create(config: z.output<TSchema>): TValue;
+  create(config: z.output<TSchema>, context: CreateContext): TValue;
 }
 
 /** What the author passes to `defineEntry`; the schema may be left out when there is nothing to configure. */
@@ -37,7 +43,7 @@ export interface EntrySpec<
   name: TName;
   description: string;
   schema?: TSchema;
-  create: (config: z.output<TSchema>) => TValue;
+  create: (config: z.output<TSchema>, context: CreateContext) => TValue;
 }
 
 /**

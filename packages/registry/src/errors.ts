@@ -10,7 +10,8 @@ export type RegistryErrorCode =
   | "UNKNOWN_KIND"
   | "DUPLICATE_KIND"
   | "INVALID_CONFIG"
-  | "INVALID_PLUGIN";
+  | "INVALID_PLUGIN"
+  | "INVALID_VALUE";
 
 export class RegistryError extends Error {
   override readonly name: string = "RegistryError";

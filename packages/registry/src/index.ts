@@ -12,6 +12,7 @@ export type {
   ConfigInput,
   ConfigOutput,
   ConfigSchema,
+  CreateContext,
   Entry,
   EntrySpec,
   EntryValue,
@@ -19,15 +20,25 @@ export type {
 export { defineEntry } from "./entry.js";
 export type { ConfigProblem, RegistryErrorCode } from "./errors.js";
 export { ConfigError, RegistryError } from "./errors.js";
-export type { KindInfo } from "./kinds.js";
-export { builtInKinds } from "./kinds.js";
+export type { Kind, KindInfo } from "./kinds.js";
+export { builtInKinds, defineKind } from "./kinds.js";
 export type { OptionInfo } from "./options.js";
 export { describeOptions } from "./options.js";
 export type { Plugin, PluginSpec } from "./plugin.js";
 export { definePlugin } from "./plugin.js";
-export type { ConfigInputFor, ConfigRequest, EntryFor, KindName, NameOf } from "./registry.js";
+export type {
+  ConfigInputFor,
+  ConfigRequest,
+  EntryFor,
+  KindName,
+  NameOf,
+  ValueOf,
+} from "./registry.js";
 export { createRegistry, Registry } from "./registry.js";
 export { closestName } from "./suggest.js";
+
+/** A plain object read from JSON or a command line: a raw config, a record of a run. */
+export type Json = Record<string, unknown>;
 
 /*
  * Typed entries, filled in by plugins. A plugin that ships a cell named
@@ -61,3 +72,11 @@ export interface KindMap {
   initializer: InitializerTypes;
   backend: BackendTypes;
 }
+
+/**
+ * Kind name → what its entries create. Open: the package that owns a value
+ * type declares it (`@recurrent/optim` declares `optimizer: Optimizer`), and
+ * a plugin that adds a kind with `defineKind` declares its own. Lookups of a
+ * name nobody declared in `KindMap` are typed by this.
+ */
+export interface KindValues {}

@@ -5,9 +5,9 @@
  */
 import type { z } from "zod";
 import { parseConfig } from "./config.js";
-import type { ConfigOutput, ConfigSchema, Entry, EntryValue } from "./entry.js";
+import type { ConfigOutput, ConfigSchema, CreateContext, Entry, EntryValue } from "./entry.js";
 import { ConfigError, type ConfigProblem, RegistryError } from "./errors.js";
-import type { KindMap } from "./index.js";
+import type { KindMap, KindValues } from "./index.js";
 import { builtInKinds, type KindInfo } from "./kinds.js";
 import type { Plugin } from "./plugin.js";
 import { closestName } from "./suggest.js";
@@ -15,12 +15,17 @@ import { closestName } from "./suggest.js";
 /** A kind name: the built-in ones autocomplete, any other string is allowed. */
 export type KindName = keyof KindMap | (string & {});
 
-/** The typed entry for `kind`/`name` when a plugin declared it, else a generic entry. */
+/** What entries of `kind` create, as its owner declared in `KindValues` (else unknown). */
+export type ValueOf<TKind extends string> = TKind extends keyof KindValues
+  ? KindValues[TKind]
+  : unknown;
+
+/** The typed entry for `kind`/`name` when a plugin declared it, else an entry creating the kind's value. */
 export type EntryFor<TKind extends string, TName extends string> = TKind extends keyof KindMap
   ? TName extends keyof KindMap[TKind]
     ? KindMap[TKind][TName]
-    : Entry<TKind>
-  : Entry<TKind>;
+    : Entry<TKind, string, ConfigSchema, ValueOf<TKind>>
+  : Entry<TKind, string, ConfigSchema, ValueOf<TKind>>;
 
 /** Names declared (by augmentation) for a kind, plus any string. */
 export type NameOf<TKind extends string> = TKind extends keyof KindMap
@@ -47,6 +52,9 @@ export class Registry {
   private readonly kindInfo = new Map<string, KindInfo & { plugin: string }>();
   private readonly entries = new Map<string, Map<string, Registered>>();
   private readonly plugins = new Map<string, Plugin>();
+  /** Configs `parse` returned, with the entry they were parsed for: `create` does not parse them again. */
+  private readonly parsed = new WeakMap<object, Entry>();
+  private readonly context: CreateContext = { registry: this };
 
   constructor() {
     for (const kind of builtInKinds) this.addKind(kind, "@recurrent/registry");
@@ -115,18 +123,30 @@ export class Registry {
     const entry = this.lookup(kind, name).entry;
     const result = parseConfig(entry.schema, raw);
     if (!result.ok) throw new ConfigError(result.problems, `invalid config for ${kind} "${name}"`);
+    if (typeof result.value === "object" && result.value !== null) {
+      this.parsed.set(result.value, entry);
+    }
     return result.value as ConfigOutput<EntryFor<TKind, TName>>;
   }
 
-  /** Validate the config, then call the entry's factory with it. */
+  /**
+   * Validate the config, then call the entry's factory with it and the
+   * registry (so a composite resolves its members by name). A config that
+   * `parse` returned for this entry is passed on as it is, not parsed again.
+   * What the factory returns is checked by the kind's guard, if it has one.
+   */
   create<TKind extends KindName, TName extends NameOf<TKind>>(
     kind: TKind,
     name: TName,
-    raw?: ConfigInputFor<TKind, TName>,
+    raw?: ConfigInputFor<TKind, TName> | ConfigOutput<EntryFor<TKind, TName>>,
   ): EntryValue<EntryFor<TKind, TName>> {
-    const config = this.parse(kind, name, raw);
     const entry = this.lookup(kind, name).entry;
-    return entry.create(config as Record<string, unknown>) as EntryValue<EntryFor<TKind, TName>>;
+    const config =
+      typeof raw === "object" && raw !== null && this.parsed.get(raw) === entry
+        ? raw
+        : this.parse(kind, name, raw as ConfigInputFor<TKind, TName>);
+    const value: unknown = entry.create(config as Record<string, unknown>, this.context);
+    return this.checked(kind, name, value) as EntryValue<EntryFor<TKind, TName>>;
   }
 
   /**
@@ -149,6 +169,21 @@ export class Registry {
       if (!result.ok) problems.push(...result.problems);
     }
     return problems;
+  }
+
+  private checked(kind: string, name: string, value: unknown): unknown {
+    const guard = this.kindInfo.get(kind)?.guard;
+    if (guard === undefined) return value;
+    const check = (v: unknown): unknown => {
+      if (guard(v)) return v;
+      const plugin = this.pluginOf(kind, name);
+      throw new RegistryError(
+        "INVALID_VALUE",
+        `${kind} "${name}" (plugin "${plugin}"): its create() returned ${describe(v)}, which is not a ${kind}`,
+      );
+    };
+    // An asynchronous kind (datasets) is checked when its promise settles.
+    return value instanceof Promise ? value.then(check) : check(value);
   }
 
   private lookup(kind: string, name: string): Registered {
@@ -227,7 +262,9 @@ export class Registry {
     if (problems.length === 0) return;
     const code = problems.every((p) => p.startsWith("duplicate"))
       ? "DUPLICATE_ENTRY"
-      : "INVALID_PLUGIN";
+      : problems.every((p) => p.startsWith("kind ") && p.includes("is already defined"))
+        ? "DUPLICATE_KIND"
+        : "INVALID_PLUGIN";
     const message =
       problems.length === 1
         ? (problems[0] as string)
@@ -241,6 +278,12 @@ export type ConfigInputFor<TKind extends string, TName extends string> =
   EntryFor<TKind, TName> extends Entry<string, string, infer S extends ConfigSchema, unknown>
     ? z.input<S>
     : Record<string, unknown>;
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object of another shape" : typeof value;
+}
 
 /** A fresh registry holding only the built-in kinds; add entries with `use(plugin)`. */
 export function createRegistry(): Registry {
