@@ -10,12 +10,26 @@ import {
   cellCapabilities,
   formatFusedSupport,
   fusedSupport,
+  isCellDefinition,
 } from "@recurrent/cells";
 import type { Registry } from "@recurrent/registry";
+import { TrainerError } from "./errors.js";
 
 /** The capabilities of the cell registered as `name` (an unknown name fails, with suggestions). */
 export function capabilitiesOf(registry: Registry, name: string): CellCapabilities {
-  return cellCapabilities(registry.get("cell", name) as unknown as CellDefinition);
+  return cellCapabilities(cellDefinition(registry, name));
+}
+
+/** The definition registered as cell `name`; an entry that is not one fails, naming its plugin. */
+export function cellDefinition(registry: Registry, name: string): CellDefinition {
+  const entry = registry.get("cell", name);
+  if (!isCellDefinition(entry)) {
+    throw new TrainerError(
+      "PLUGIN",
+      `cell "${name}" (plugin "${registry.pluginOf("cell", name)}"): expected a definition made by defineCell (params, state, outputSize, step), got an entry without them`,
+    );
+  }
+  return entry;
 }
 
 /** What `recurrent list` prints under a cell: its capabilities and its training path. */

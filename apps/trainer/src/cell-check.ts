@@ -6,7 +6,7 @@
  * directory exists, with the cell and the part named, instead of at step 1
  * as an internal error from deep inside the runner.
  */
-import type { Cell, CellState } from "@recurrent/cells";
+import type { CellState } from "@recurrent/cells";
 import type { Registry } from "@recurrent/registry";
 import { type Tensor, tensor, tidy } from "@recurrent/tensor";
 import { createTrainerRegistry } from "./builtins.js";
@@ -37,11 +37,11 @@ function filled(shape: readonly number[], salt: number): Tensor {
 export function checkCell(config: TrainerConfig, registry: Registry, task: Task): void {
   const { name, ...options } = config.model.cell;
   if (createTrainerRegistry().has("cell", name)) return;
-  const cell = registry.create("cell", name, options as never) as Cell;
+  const cell = registry.create("cell", name, options);
   const definition = cell.definition;
   const input = inputOf(config, task, registry);
   const features = input.kind === "one-hot" ? input.vocab : input.size;
-  const context = { ...(cell.config as object), input: features } as never;
+  const context = { ...cell.config, input: features };
   const fail = (part: string, message: string): never => {
     throw new TrainerError("PLUGIN", `cell "${name}": ${part}: ${message}`);
   };
@@ -64,7 +64,7 @@ export function checkCell(config: TrainerConfig, registry: Registry, task: Task)
     }
   }
   const stateShapes = call("state()", () =>
-    definition.state({ ...(context as object), batch } as never),
+    definition.state({ ...context, batch }),
   );
   for (const [key, shape] of Object.entries(stateShapes as Record<string, unknown>)) {
     if (!validShape(shape) || shape[0] !== batch) {
@@ -92,7 +92,7 @@ export function checkCell(config: TrainerConfig, registry: Registry, task: Task)
       state[key] = filled(shape, salt++);
     }
     const x = filled([batch, features], salt);
-    const result = call("step()", () => definition.step(x, state as never, params, context));
+    const result = call("step()", () => definition.step(x, state, params, context));
     if (result === null || typeof result !== "object" || !("output" in result)) {
       fail("step()", "expected { output, state }, got something else");
     }

@@ -3,9 +3,8 @@
  * its description and its options (type and default), read off its schema;
  * a cell also with its capabilities and the path it trains on.
  */
-import type { CellDefinition } from "@recurrent/cells";
 import { describeOptions, type Entry, type OptionInfo, type Registry } from "@recurrent/registry";
-import { describeCell } from "./cell-capabilities.js";
+import { cellDefinition, describeCell } from "./cell-capabilities.js";
 
 /**
  * The options of an entry; an entry whose schema is not a zod schema (the
@@ -47,7 +46,7 @@ export function formatRegistry(
         lines.push(`      ${option.name}: ${option.type} (${fallback})${about}`);
       }
       if (kind.name === "cell") {
-        for (const line of describeCell(entry as unknown as CellDefinition))
+        for (const line of describeCell(cellDefinition(registry, entry.name)))
           lines.push(`      ${line}`);
       }
     }

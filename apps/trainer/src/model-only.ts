@@ -6,7 +6,7 @@
  * framing was recorded return null (the caller builds the full session).
  */
 import type { SequenceModel } from "@recurrent/cells";
-import type { Dataset, TokenizerRecipe } from "@recurrent/data";
+import type { Dataset } from "@recurrent/data";
 import type { Checkpoint } from "@recurrent/nn";
 import { StateDictError } from "@recurrent/nn";
 import type { Registry } from "@recurrent/registry";
@@ -25,7 +25,7 @@ export function languageModelFromCheckpoint(
   const saved = checkpoint.has("data") ? checkpoint.json<SavedData>("data") : undefined;
   if (saved?.tokenizer === undefined || saved.framing === undefined) return null;
   const { name, ...options } = config.data.tokenizer;
-  const recipe = registry.create("tokenizer", name, options as never) as TokenizerRecipe;
+  const recipe = registry.create("tokenizer", name, options);
   const tokenizer = recipe.fromJSON(saved.tokenizer);
   const dataset = {
     type: saved.framing === "sequences" ? "sequences" : "text",

@@ -5,8 +5,7 @@
  * resolved through the registry. State-dict keys are PyTorch's
  * (`recurrent.weight_ih_l0`, `head.weight`, …).
  */
-import { type Cell, type SequenceInput, SequenceModel } from "@recurrent/cells";
-import type { Initializer } from "@recurrent/nn";
+import { type SequenceInput, SequenceModel } from "@recurrent/cells";
 import type { Registry } from "@recurrent/registry";
 import { Generator } from "@recurrent/tensor";
 import { capabilitiesOf } from "./cell-capabilities.js";
@@ -31,7 +30,7 @@ export function inputOf(config: TrainerConfig, task: Task, registry: Registry): 
 
 export function buildModel(config: TrainerConfig, registry: Registry, task: Task): SequenceModel {
   const { name, ...options } = config.model.cell;
-  const cell = registry.create("cell", name, options as never) as Cell;
+  const cell = registry.create("cell", name, options);
   const model = new SequenceModel(cell, {
     input: inputOf(config, task, registry),
     outputSize:
@@ -55,7 +54,7 @@ function applyInitializers(model: SequenceModel, config: TrainerConfig, registry
   const generator = new Generator(config.train.seed + 101);
   const parameters = model.namedParameters();
   for (const [pattern, { name, ...options }] of Object.entries(config.model.init)) {
-    const initializer = registry.create("initializer", name, options as never) as Initializer;
+    const initializer = registry.create("initializer", name, options);
     const matcher = patternToRegExp(pattern);
     const matched = parameters.filter(([key]) => matcher.test(key));
     if (matched.length === 0) {

@@ -16,7 +16,6 @@
 import { statfsSync } from "node:fs";
 import { totalmem } from "node:os";
 import { dirname } from "node:path";
-import type { Cell } from "@recurrent/cells";
 import type { Registry } from "@recurrent/registry";
 import { tidy } from "@recurrent/tensor";
 import type { TrainerConfig } from "./config.js";
@@ -40,7 +39,7 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 /** Parameters a config's model will have, from the cell's declared shapes (nothing allocated). */
 export function plannedParameters(config: TrainerConfig, registry: Registry, task: Task): number {
   const { name, ...options } = config.model.cell;
-  const cell = registry.create("cell", name, options as never) as Cell;
+  const cell = registry.create("cell", name, options);
   const input = inputOf(config, task, registry);
   const outputSize = task.kind === "forecast" ? 1 : task.vocab;
   let total = 0;
@@ -48,7 +47,7 @@ export function plannedParameters(config: TrainerConfig, registry: Registry, tas
   if (input.kind === "embedding") total += input.vocab * input.size;
   const definition = cell.definition;
   for (let layer = 0; layer < config.model.layers; layer++) {
-    const context = { ...(cell.config as object), input: features } as never;
+    const context = { ...cell.config, input: features };
     for (const spec of Object.values(definition.params(context))) {
       total += count(Array.isArray(spec) ? spec : (spec as { shape: number[] }).shape);
     }

@@ -19,9 +19,7 @@ import {
   clipGradNorm,
   OptimError,
   Optimizer,
-  type Schedule,
   Scheduler,
-  type Transform,
 } from "@recurrent/optim";
 import type { Registry } from "@recurrent/registry";
 import type { Generator, GeneratorState, Tensor } from "@recurrent/tensor";
@@ -110,19 +108,12 @@ export class Session {
     checkMemory(config, registry, task); // before anything large is allocated
     const model = buildModel(config, registry, task);
     const { name: optimizerName, ...optimizerOptions } = config.optimizer;
-    const transform = registry.create(
-      "optimizer",
-      optimizerName,
-      optimizerOptions as never,
-    ) as Transform;
+    const transform = registry.create("optimizer", optimizerName, optimizerOptions);
     const optimizer = new Optimizer(model.namedParameters(), transform);
     let scheduler: Scheduler | null = null;
     if (config.schedule !== null) {
       const { name, ...scheduleOptions } = config.schedule;
-      const schedule = registry.create("schedule", name, scheduleOptions as never) as Schedule<
-        never,
-        object
-      >;
+      const schedule = registry.create("schedule", name, scheduleOptions);
       scheduler = new Scheduler(optimizer, schedule);
     }
     const lossEntry = config.loss ?? {
@@ -132,7 +123,7 @@ export class Session {
           : "cross-entropy",
     };
     const { name: lossName, ...lossOptions } = lossEntry;
-    const loss = registry.create("loss", lossName, lossOptions as never) as LossFn;
+    const loss = registry.create("loss", lossName, lossOptions);
     const session = new Session(
       config,
       registry,

@@ -6,7 +6,7 @@
  * measures what the order is worth. With the order gone the best any model
  * can do is the unigram entropy.
  */
-import type { Dataset, TextDataset } from "@recurrent/data";
+import type { TextDataset } from "@recurrent/data";
 import { defineEntry, definePlugin, type Plugin, type Registry, z } from "@recurrent/registry";
 import { Generator } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
@@ -39,7 +39,7 @@ export function shuffledTextPlugin(registry: Registry): Plugin {
     }),
     create: async (config): Promise<TextDataset> => {
       const { name, ...options } = config.of;
-      const source = (await registry.create("dataset", name, options as never)) as Dataset;
+      const source = await registry.create("dataset", name, options);
       if (source.type !== "text") {
         throw new TrainerError(
           "CONFIG",

@@ -29,7 +29,6 @@ import {
   splitShuffled,
   type Tokenizer,
   type TokenizerJSON,
-  type TokenizerRecipe,
 } from "@recurrent/data";
 import type { Registry } from "@recurrent/registry";
 import type { TrainerConfig } from "./config.js";
@@ -107,7 +106,7 @@ export async function loadDataset(
       checkTextEncoding(options.path as string, options.encoding, "data.dataset.path");
     }
   }
-  const created = await registry.create("dataset", name, options as never);
+  const created = await registry.create("dataset", name, options);
   return created as Dataset;
 }
 
@@ -279,7 +278,7 @@ function fitOrRestore(
   saved: SavedData,
 ): Tokenizer {
   const { name, ...options } = config.data.tokenizer;
-  const recipe = registry.create("tokenizer", name, options as never) as TokenizerRecipe;
+  const recipe = registry.create("tokenizer", name, options);
   return saved.tokenizer !== undefined ? recipe.fromJSON(saved.tokenizer) : recipe.fit(corpus);
 }
 

@@ -44,7 +44,7 @@ export async function untrainableDatasets(registry: Registry): Promise<Map<strin
   for (const entry of registry.list("dataset")) {
     let dataset: Dataset;
     try {
-      dataset = (await registry.create("dataset", entry.name, {} as never)) as Dataset;
+      dataset = await registry.create("dataset", entry.name, {});
     } catch {
       continue;
     }

@@ -21,7 +21,7 @@
  * lists it in `definePlugin({ entries: [...] })` like anything else.
  */
 
-import { createRegistry, definePlugin, type Entry, type z } from "@recurrent/registry";
+import { type CreateContext, type Entry, parseEntryConfig, type z } from "@recurrent/registry";
 import type { Shape, Tensor } from "@recurrent/tensor";
 import type { CellCapabilitiesSpec } from "./capabilities.js";
 import type { Initializer } from "./init.js";
@@ -146,7 +146,7 @@ export type CellDefinition<
      * (function parameters are contravariant) and leave `registry.create`
      * untyped.
      */
-    readonly create: (config: Record<string, unknown>) => Cell<z.output<TSchema>>;
+    readonly create: (config: Record<string, unknown>, context?: CreateContext) => Cell<z.output<TSchema>>;
   };
 
 /**
@@ -175,14 +175,31 @@ export function defineCell<
   const definition = {
     ...spec,
     kind: "cell" as const,
-    // Parsing again is idempotent for a config the registry already checked, and fills
-    // the defaults when a cell is created directly (`lstm.create({ hidden: 64 })`).
-    create: (config: Record<string, unknown>): Cell<z.output<TSchema>> => ({
-      definition: definition as unknown as CellDefinition,
-      config: spec.schema.parse(config) as z.output<TSchema>,
+    // The registry passes a config it parsed (and its context): it is used as it is.
+    // Called directly (`lstm.create({ hidden: 64 })`), the config is parsed here.
+    create: (config: Record<string, unknown>, context?: CreateContext): Cell<z.output<TSchema>> => ({
+      definition: typed,
+      config: (context === undefined ? spec.schema.parse(config) : config) as z.output<TSchema>,
     }),
   };
-  return definition as CellDefinition<TName, TSchema, TParam, TPart>;
+  const typed: CellDefinition<TName, TSchema, TParam, TPart> = definition;
+  return typed;
+}
+
+/**
+ * Whether a registry entry of kind `cell` is a cell definition (what
+ * `defineCell` returns): a lookup by name gives a plain `Entry`, and this is
+ * how a tool gets the definition's functions from it, checked, not cast.
+ */
+export function isCellDefinition(entry: Entry): entry is Entry & CellDefinition {
+  const candidate = entry as Partial<Record<keyof CellSpec<string, CellSchema, string, string>, unknown>>;
+  return (
+    entry.kind === "cell" &&
+    typeof candidate.params === "function" &&
+    typeof candidate.state === "function" &&
+    typeof candidate.outputSize === "function" &&
+    typeof candidate.step === "function"
+  );
 }
 
 /**
@@ -204,8 +221,6 @@ export function createCell<
   definition: CellDefinition<TName, TSchema, TParam, TPart>,
   config?: z.input<TSchema>,
 ): Cell<z.output<TSchema>> {
-  const registry = createRegistry().use(
-    definePlugin({ name: `createCell(${definition.name})`, entries: [definition] }),
-  );
-  return registry.create("cell", definition.name, config as never) as Cell<z.output<TSchema>>;
+  const parsed = parseEntryConfig(definition, config);
+  return { definition, config: parsed as z.output<TSchema> };
 }

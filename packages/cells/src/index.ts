@@ -26,7 +26,7 @@ export type {
   FusedResult,
   ParamSpec,
 } from "./cell.js";
-export { createCell, defineCell } from "./cell.js";
+export { createCell, defineCell, isCellDefinition } from "./cell.js";
 export { ar } from "./cells/ar.js";
 export { gru } from "./cells/gru.js";
 export { latentAr } from "./cells/latent-ar.js";

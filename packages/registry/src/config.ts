@@ -5,8 +5,8 @@
  * key suggested.
  */
 import { z } from "zod";
-import type { ConfigSchema } from "./entry.js";
-import type { ConfigProblem } from "./errors.js";
+import type { ConfigSchema, Entry } from "./entry.js";
+import { ConfigError, type ConfigProblem } from "./errors.js";
 import { closestName } from "./suggest.js";
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: ConfigProblem[] };
@@ -24,6 +24,22 @@ export function parseConfig<TSchema extends ConfigSchema>(
     describeIssue(issue, raw, schema).map((p) => ({ ...p, path: joinPath(pathPrefix, p.path) })),
   );
   return { ok: false, problems };
+}
+
+/**
+ * An entry's config, validated with its defaults filled in; throws a
+ * `ConfigError` listing every problem. What `registry.parse` runs, and what
+ * a package uses to configure one entry without a registry.
+ */
+export function parseEntryConfig<TSchema extends ConfigSchema>(
+  entry: Entry<string, string, TSchema, unknown>,
+  raw: unknown,
+): z.output<TSchema> {
+  const result = parseConfig(entry.schema, raw);
+  if (!result.ok) {
+    throw new ConfigError(result.problems, `invalid config for ${entry.kind} "${entry.name}"`);
+  }
+  return result.value;
 }
 
 function describeIssue(

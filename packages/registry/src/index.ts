@@ -18,6 +18,7 @@ export type {
   EntryValue,
 } from "./entry.js";
 export { defineEntry } from "./entry.js";
+export { parseEntryConfig } from "./config.js";
 export type { ConfigProblem, RegistryErrorCode } from "./errors.js";
 export { ConfigError, RegistryError } from "./errors.js";
 export type { Kind, KindInfo } from "./kinds.js";

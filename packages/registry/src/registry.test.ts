@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineEntry } from "./entry.js";
 import { ConfigError, type RegistryError } from "./errors.js";
+import { defineKind } from "./kinds.js";
 import { definePlugin } from "./plugin.js";
 import { createRegistry } from "./registry.js";
 
@@ -150,6 +151,83 @@ describe("registration", () => {
     expect(() => registry.use(plugin("two"))).toThrowErrorMatchingInlineSnapshot(
       `[RegistryError: kind "metric" is already defined by plugin "one", and again by plugin "two"]`,
     );
+    expect(() => registry.use(plugin("three"))).toThrow(
+      expect.objectContaining({ code: "DUPLICATE_KIND" }),
+    );
+  });
+
+  it("checks what a factory returns with its kind's guard, naming the entry", async () => {
+    const metricKind = defineKind<(x: number) => number>({
+      name: "metric",
+      description: "metrics",
+      guard: (v): v is (x: number) => number => typeof v === "function",
+    });
+    const good = defineEntry({
+      kind: "metric",
+      name: "double",
+      description: "",
+      create: () => (x: number) => 2 * x,
+    });
+    const bad = defineEntry({ kind: "metric", name: "broken", description: "", create: () => 42 });
+    const late = defineEntry({
+      kind: "metric",
+      name: "late",
+      description: "",
+      create: async () => "no",
+    });
+    const registry = createRegistry().use(
+      definePlugin({ name: "acme", kinds: [metricKind], entries: [good, bad, late] }),
+    );
+    expect((registry.create("metric", "double") as (x: number) => number)(3)).toBe(6);
+    expect(() => registry.create("metric", "broken")).toThrow(
+      'metric "broken" (plugin "acme"): its create() returned number, which is not a metric',
+    );
+    await expect(registry.create("metric", "late")).rejects.toThrow(
+      expect.objectContaining({ code: "INVALID_VALUE" }),
+    );
+  });
+
+  it("gives a factory the registry, so a composite resolves its members by name", () => {
+    const leaf = defineEntry({
+      kind: "schedule",
+      name: "constant",
+      description: "",
+      schema: z.object({ value: z.number().default(1) }),
+      create: ({ value }) => [value],
+    });
+    const pair = defineEntry({
+      kind: "schedule",
+      name: "pair",
+      description: "",
+      schema: z.object({ member: z.string() }),
+      create: ({ member }, { registry }) => [
+        ...(registry.create("schedule", member, { value: 2 }) as number[]),
+        ...(registry.create("schedule", member, {}) as number[]),
+      ],
+    });
+    const registry = createRegistry().use(definePlugin({ name: "s", entries: [leaf, pair] }));
+    expect(registry.create("schedule", "pair", { member: "constant" })).toEqual([2, 1]);
+  });
+
+  it("parses a config once: create takes what parse returned as it is", () => {
+    let parses = 0;
+    const counted = defineEntry({
+      kind: "loss",
+      name: "counted",
+      description: "",
+      schema: z.object({ scale: z.number().default(1) }).transform((c) => {
+        parses++;
+        return c;
+      }),
+      create: (config) => config,
+    });
+    const registry = createRegistry().use(definePlugin({ name: "c", entries: [counted] }));
+    const parsed = registry.parse("loss", "counted", { scale: 3 });
+    expect(parses).toBe(1);
+    expect(registry.create("loss", "counted", parsed)).toBe(parsed);
+    expect(parses).toBe(1);
+    registry.create("loss", "counted", { scale: 3 }); // a raw config is parsed
+    expect(parses).toBe(2);
   });
 
   it("accepts the same plugin object twice and rejects a different plugin under a used name", () => {

@@ -4,9 +4,9 @@
  * clash, naming both plugins, and is all-or-nothing per plugin.
  */
 import type { z } from "zod";
-import { parseConfig } from "./config.js";
+import { parseConfig, parseEntryConfig } from "./config.js";
 import type { ConfigOutput, ConfigSchema, CreateContext, Entry, EntryValue } from "./entry.js";
-import { ConfigError, type ConfigProblem, RegistryError } from "./errors.js";
+import { type ConfigProblem, RegistryError } from "./errors.js";
 import type { KindMap, KindValues } from "./index.js";
 import { builtInKinds, type KindInfo } from "./kinds.js";
 import type { Plugin } from "./plugin.js";
@@ -121,12 +121,9 @@ export class Registry {
     raw?: ConfigInputFor<TKind, TName>,
   ): ConfigOutput<EntryFor<TKind, TName>> {
     const entry = this.lookup(kind, name).entry;
-    const result = parseConfig(entry.schema, raw);
-    if (!result.ok) throw new ConfigError(result.problems, `invalid config for ${kind} "${name}"`);
-    if (typeof result.value === "object" && result.value !== null) {
-      this.parsed.set(result.value, entry);
-    }
-    return result.value as ConfigOutput<EntryFor<TKind, TName>>;
+    const value = parseEntryConfig(entry, raw);
+    if (typeof value === "object" && value !== null) this.parsed.set(value, entry);
+    return value as ConfigOutput<EntryFor<TKind, TName>>;
   }
 
   /**

@@ -8,6 +8,7 @@
  */
 import { countTransitions, loadMarkovTable, type SequenceModel } from "@recurrent/cells";
 import { Generator } from "@recurrent/tensor";
+import { capabilitiesOf } from "../cell-capabilities.js";
 import { evaluate } from "../evaluate.js";
 import { buildModel, parameterCount } from "../model.js";
 import { sampleText } from "../sample.js";
@@ -331,10 +332,9 @@ export const ladderSection: Section = {
     const cells = ["ar", "markov", "latent-ar", "rnn", "lstm", "gru", ...context.pluginCells];
     const rows: { name: string; loss: number; parameters: number; tokensPerSecond: number }[] = [];
     for (const name of cells) {
-      const schema = context.registry.get("cell", name).schema as unknown as {
-        shape?: Record<string, unknown>;
-      };
-      const hasHidden = Object.keys(schema.shape ?? {}).includes("hidden") && name !== "markov";
+      // `hidden` sizes a state or a layer here; markov's sizes its output table (left full).
+      const { hidden } = capabilitiesOf(context.registry, name);
+      const hasHidden = hidden === "state" || hidden === "layer";
       const raw = edited(base, {
         "model.cell": hasHidden ? { name, hidden: 64 } : { name },
         "model.input": "auto",
