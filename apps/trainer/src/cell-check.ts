@@ -63,9 +63,7 @@ export function checkCell(config: TrainerConfig, registry: Registry, task: Task)
       );
     }
   }
-  const stateShapes = call("state()", () =>
-    definition.state({ ...context, batch }),
-  );
+  const stateShapes = call("state()", () => definition.state({ ...context, batch }));
   for (const [key, shape] of Object.entries(stateShapes as Record<string, unknown>)) {
     if (!validShape(shape) || shape[0] !== batch) {
       fail(

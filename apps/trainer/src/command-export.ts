@@ -48,7 +48,7 @@ export async function exportCommand(
   io: TrainerIo,
 ): Promise<number> {
   const format = flags.format;
-  if (!formats.includes(format as never)) {
+  if (!formats.some((known) => known === format)) {
     throw new TrainerError(
       "USAGE",
       `--format: expected ${formats.map((f) => `"${f}"`).join(" or ")}, got ${format === undefined ? "nothing" : JSON.stringify(format)}`,

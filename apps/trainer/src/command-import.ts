@@ -9,9 +9,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import type { BatchPosition } from "@recurrent/data";
 import { loadSafetensors, NnError, StateDictError } from "@recurrent/nn";
 import { OptimError } from "@recurrent/optim";
-import type { BatchPosition } from "@recurrent/data";
 import type { Tensor } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";

@@ -4,7 +4,7 @@
  * million tokens is minutes of sampling, a billion is a hung terminal), and
  * a seed must be one the generator can take as it is (not silently
  * truncated: 1.7 and 1e30 are refused). A prefix must say something to the
- * model: not only characters it has never seen, and, for a run on token
+ * model: not only characters it has not seen, and, for a run on token
  * ids, ids in its vocabulary.
  */
 import { reservedTokens } from "@recurrent/data";

@@ -17,6 +17,19 @@ import { buildModel } from "./model.js";
 import type { SavedData, TokenTask } from "./task.js";
 import type { TrainStream } from "./train-stream.js";
 
+/** The train stream of a model loaded only to run: asking it for a batch is a bug, said plainly. */
+const noTraining: TrainStream = {
+  statePolicy: "reset",
+  position: { epoch: 0, batch: 0 },
+  seek() {},
+  next() {
+    throw new TrainerError(
+      "UNSUPPORTED",
+      "a model loaded from a checkpoint to run has no training data",
+    );
+  },
+};
+
 export function languageModelFromCheckpoint(
   config: TrainerConfig,
   registry: Registry,
@@ -27,11 +40,15 @@ export function languageModelFromCheckpoint(
   const { name, ...options } = config.data.tokenizer;
   const recipe = registry.create("tokenizer", name, options);
   const tokenizer = recipe.fromJSON(saved.tokenizer);
-  const dataset = {
-    type: saved.framing === "sequences" ? "sequences" : "text",
+  // The data itself is not needed (nor read) to run a trained model: an empty stand-in names it.
+  const about = {
     name: config.data.dataset.name,
     description: `the tokenizer of ${config.data.dataset.name}`,
-  } as unknown as Dataset;
+  };
+  const dataset: Dataset =
+    saved.framing === "sequences"
+      ? { type: "sequences", ...about, items: [] }
+      : { type: "text", ...about, text: "" };
   const task: TokenTask = {
     kind: "language-model",
     source: saved.framing,
@@ -44,7 +61,7 @@ export function languageModelFromCheckpoint(
     sequences: null,
     encode: (text) => tokenizer.encode(text),
     decode: (ids) => tokenizer.decode(ids),
-    train: null as unknown as TrainStream, // never trained: no data stream
+    train: noTraining, // never trained: no data stream
   };
   const model = buildModel(config, registry, task);
   const weights = checkpoint.tensors("model");

@@ -25,7 +25,7 @@ import { TrainerError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
 import type { Session } from "./session.js";
 import { savedData } from "./task.js";
-import { torchOptimizerOf, toTorchOptimizer, torchOptions } from "./torch-optimizer.js";
+import { torchOptimizerOf, torchOptions, toTorchOptimizer } from "./torch-optimizer.js";
 
 /** Epochs whose offsets are written (train.py draws its own after them). */
 const plannedEpochs = 200;

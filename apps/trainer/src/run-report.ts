@@ -16,6 +16,15 @@ interface Record_ {
   readonly [key: string]: unknown;
 }
 
+/** A metrics record as a chart point: its numbers and strings (a record holds nothing else). */
+function metricPoint(record: Record_): MetricPoint {
+  const point: Record<string, number | string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === "number" || typeof value === "string") point[key] = value;
+  }
+  return { ...point, step: record.step };
+}
+
 /** At most `max` points, evenly thinned (the last one kept): a long run's curve stays light. */
 function thin<T>(points: readonly T[], max = 2000): T[] {
   if (points.length <= max) return [...points];
@@ -33,8 +42,8 @@ export function writeRunReport(
   summary: readonly [string, string][],
 ): string {
   const records = dir.metrics<Record_>();
-  const train = thin(records.filter((r) => r.type === "train")) as unknown as MetricPoint[];
-  const validation = records.filter((r) => r.type === "eval") as unknown as MetricPoint[];
+  const train = thin(records.filter((r) => r.type === "train")).map(metricPoint);
+  const validation = records.filter((r) => r.type === "eval").map(metricPoint);
   const samples = records
     .filter((r) => r.type === "sample" && typeof r.text === "string")
     .slice(-6)

@@ -15,12 +15,7 @@ import { backward } from "@recurrent/autograd";
 import { type CellState, detachState, type SequenceModel } from "@recurrent/cells";
 import type { Dataset } from "@recurrent/data";
 import { Checkpoint, type LossFn, StateDictError } from "@recurrent/nn";
-import {
-  clipGradNorm,
-  OptimError,
-  Optimizer,
-  Scheduler,
-} from "@recurrent/optim";
+import { clipGradNorm, OptimError, Optimizer, Scheduler } from "@recurrent/optim";
 import type { Registry } from "@recurrent/registry";
 import type { Generator, GeneratorState, Tensor } from "@recurrent/tensor";
 import { tidy } from "@recurrent/tensor";

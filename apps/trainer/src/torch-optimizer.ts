@@ -10,7 +10,7 @@
  * the names are matched.
  */
 import { loadSafetensors, saveSafetensors } from "@recurrent/nn";
-import type { StateDict } from "@recurrent/optim";
+import { type Json, readJson, type StateDict, stateFormats, toJson } from "@recurrent/optim";
 import { type Tensor, tensor } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
 
@@ -80,6 +80,30 @@ interface OurRecord {
   state: Record<string, Record<string, unknown>>;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** An Optimizer's saved json, checked field by field. */
+function ourRecord(json: unknown): OurRecord {
+  const where = "export --optimizer";
+  const record = readJson(where, json, stateFormats.optimizer);
+  const { transform, hyper, state } = record;
+  if (typeof transform !== "string" || !isRecord(hyper) || !isRecord(state)) {
+    throw new TrainerError(
+      "CHECKPOINT",
+      `${where}: expected the optimizer state's json to hold transform (a string), hyper and state (objects), got ${Object.keys(record).join(", ")}`,
+    );
+  }
+  const perParameter: Record<string, Record<string, unknown>> = {};
+  for (const [name, entry] of Object.entries(state)) {
+    if (!isRecord(entry)) {
+      throw new TrainerError("CHECKPOINT", `${where}: state.${name}: expected an object`);
+    }
+    perParameter[name] = entry;
+  }
+  return { transform, hyper, state: perParameter };
+}
+
 /** torch's keyword arguments for the optimizer (what model.py's make_optimizer passes). */
 export function torchOptions(
   name: string,
@@ -98,7 +122,7 @@ export function torchOptions(
  * `names` are the parameters in `model.parameters()` order.
  */
 export function toTorchOptimizer(saved: StateDict, names: readonly string[]): Uint8Array {
-  const record = saved.json as unknown as OurRecord;
+  const record = ourRecord(saved.json);
   const mapping = torchOptimizerOf(record.transform, "export");
   const tensors: Record<string, Tensor> = {};
   names.forEach((name, index) => {
@@ -158,16 +182,20 @@ export function fromTorchOptimizer(
     );
   }
   const group = groups[0] as Record<string, unknown>;
-  const mergedHyper: Record<string, unknown> = { ...hyper };
+  const mergedHyper: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(hyper)) {
+    if (value !== undefined) mergedHyper[key] = toJson(value, `hyper.${key}`);
+  }
   for (const [ours, theirs] of Object.entries(mapping.options)) {
-    if (group[theirs] !== undefined) mergedHyper[ours] = group[theirs];
+    if (group[theirs] !== undefined)
+      mergedHyper[ours] = toJson(group[theirs], `param_groups.${theirs}`);
   }
   const problems: string[] = [];
   const out: Record<string, Tensor> = {};
-  const state: Record<string, Record<string, unknown>> = {};
+  const state: Record<string, Record<string, Json>> = {};
   const used = new Set<string>();
   names.forEach((name, index) => {
-    const entry: Record<string, unknown> = {};
+    const entry: Record<string, Json> = {};
     const shape = shapes.get(name) ?? [];
     for (const [ours, theirs] of Object.entries(mapping.fields)) {
       const key = `state.${index}.${theirs}`;
@@ -186,7 +214,7 @@ export function fromTorchOptimizer(
       }
       used.add(key);
       if (ours === "step") {
-        entry[ours] = found.data()[0];
+        entry[ours] = found.data()[0] ?? 0;
         continue;
       }
       if (found.shape.join() !== shape.join()) {
@@ -216,6 +244,6 @@ export function fromTorchOptimizer(
   }
   return {
     tensors: out,
-    json: { format: "recurrent.optim.optimizer/1", transform, hyper: mergedHyper, state } as never,
+    json: { format: stateFormats.optimizer, transform, hyper: mergedHyper, state },
   };
 }

@@ -105,5 +105,6 @@ export { cosineAnnealingWarmRestarts } from "./schedules/warm-restarts.js";
 export type { SgdHyper, SgdOptions, SgdParamState, SgdState } from "./sgd.js";
 export { sgd } from "./sgd.js";
 export type { Json, SavedState, StateDict } from "./state-dict.js";
+export { FORMAT as stateFormats, readJson, toJson } from "./state-dict.js";
 export type { FloatArray, NamedArrays, Transform, UpdateResult } from "./transform.js";
 export { applyUpdates } from "./transform.js";

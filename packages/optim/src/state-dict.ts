@@ -234,6 +234,21 @@ function kind(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
+/**
+ * Plain data (numbers, booleans, strings, null, arrays, plain objects) as
+ * `Json`, checked; a value that JSON cannot hold throws INVALID_STATE naming
+ * `where`. For a caller that builds a state's `json` from values typed
+ * `unknown` (a config, parsed metadata).
+ */
+export function toJson(value: unknown, where: string): Json {
+  const tensors: Record<string, Tensor> = {};
+  const json = encodeState(value, [where], tensors);
+  if (Object.keys(tensors).length > 0) {
+    throw new OptimError("INVALID_STATE", `${where}: expected plain data, got an array of numbers`);
+  }
+  return json;
+}
+
 /** Saved `json` as a record, after checking its format tag; throws INVALID_STATE otherwise. */
 export function readJson(where: string, json: unknown, format: string): Record<string, unknown> {
   const record = json as Record<string, unknown> | null;

@@ -46,6 +46,8 @@ export const missingState = defineCell({
   outputSize: ({ hidden }) => hidden,
   step(x, { h }, p) {
     const next = elman(x, h as Tensor, p);
+    // Cast: this fixture breaks the contract on purpose (c is declared, not returned),
+    // which is exactly what the cell's types exist to forbid.
     return { output: next, state: { h: next } as never };
   },
 });
