@@ -7,12 +7,12 @@
  * the words of the library that raised them.
  */
 import "./style.css";
+import type { Json } from "@recurrent/registry";
 import type { Catalog, EntryInfo, PluginSource, SessionSummary, WorkerEvent } from "./protocol.js";
 import { CurvesChart, drawForecast, GradFlowChart } from "./ui/charts.js";
 import { readOptions, renderOptions, writeOption } from "./ui/options-form.js";
 import { TrainerClient } from "./ui/trainer-client.js";
 
-type Json = Record<string, unknown>;
 type RunName = "a" | "b";
 
 const $ = <T extends HTMLElement = HTMLInputElement>(id: string) =>

@@ -29,19 +29,23 @@ function shoot(name, body, height) {
   const file = join(scratch, `${name}.html`);
   writeFileSync(file, `${start}${body}</body></html>`);
   const png = resolve(outDir, `${name}.png`);
-  execFileSync("/usr/bin/chromium", [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--hide-scrollbars",
-    `--screenshot=${png}`,
-    `--window-size=1100,${height}`,
-    pathToFileURL(file).href,
-  ], { stdio: "ignore" });
+  execFileSync(
+    "/usr/bin/chromium",
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--hide-scrollbars",
+      `--screenshot=${png}`,
+      `--window-size=1100,${height}`,
+      pathToFileURL(file).href,
+    ],
+    { stdio: "ignore" },
+  );
   try {
     execFileSync("convert", [png, "-trim", "-bordercolor", "white", "-border", "16", png]);
   } catch {

@@ -35,9 +35,9 @@ function filled(shape: readonly number[], salt: number): Tensor {
  * cell and the part. Built-in cells (tested on their own) are skipped.
  */
 export function checkCell(config: TrainerConfig, registry: Registry, task: Task): void {
-  const { name, ...options } = config.model.cell;
+  const { name } = config.model.cell;
   if (createTrainerRegistry().has("cell", name)) return;
-  const cell = registry.create("cell", name, options);
+  const cell = registry.createEntry("cell", config.model.cell);
   const definition = cell.definition;
   const input = inputOf(config, task, registry);
   const features = input.kind === "one-hot" ? input.vocab : input.size;

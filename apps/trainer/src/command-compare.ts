@@ -10,7 +10,7 @@
  */
 import { join, relative } from "node:path";
 import { builtInCells, takesSharedHidden } from "@recurrent/cells";
-import type { Registry } from "@recurrent/registry";
+import type { Json, Registry } from "@recurrent/registry";
 import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, runName, type TrainerConfig } from "./config.js";
 import { readConfigFile } from "./config-edit.js";
@@ -48,8 +48,6 @@ export interface CompareRow {
   readonly steps: number;
   readonly runDir: string | null;
 }
-
-type Json = Record<string, unknown>;
 
 /** The cells to compare: --cells, or the ladder plus every cell the loaded plugins add. */
 function cellsToCompare(flags: CompareFlags, registry: Registry, pluginCells: string[]): string[] {

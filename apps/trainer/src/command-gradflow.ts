@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { takesSharedHidden } from "@recurrent/cells";
 import type { Dataset } from "@recurrent/data";
-import type { Registry } from "@recurrent/registry";
+import type { Json, Registry } from "@recurrent/registry";
 import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, type TrainerConfig } from "./config.js";
 import { readConfigFile, setPath } from "./config-edit.js";
@@ -40,8 +40,6 @@ export interface GradflowFlags extends ConfigFlags {
   readonly recurrentGain?: string;
   readonly out?: string;
 }
-
-type Json = Record<string, unknown>;
 
 /** Aliases for the two RNN activations; any other registered cell name is itself. */
 function cellConfig(spec: string): Json {

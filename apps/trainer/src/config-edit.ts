@@ -5,9 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Json } from "@recurrent/registry";
 import { TrainerError } from "./errors.js";
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 export const isObject = (value: unknown): value is Json =>
   value !== null && typeof value === "object" && !Array.isArray(value);

@@ -17,24 +17,37 @@
 import {
   ConfigError,
   type ConfigProblem,
-  type ConfigRequest,
-  createRegistry,
-  defineEntry,
-  definePlugin,
+  type EntryConfig,
+  type Json,
+  parseConfig,
   type Registry,
   z,
 } from "@recurrent/registry";
-import { getPath, isObject, type Json, setPath } from "./config-edit.js";
+import { getPath, isObject, setPath } from "./config-edit.js";
 
-/** A registry entry in a config: its name and its options. */
-export interface EntryConfig {
-  readonly name: string;
-  readonly [option: string]: unknown;
-}
+export type { EntryConfig };
 
 const entryRef = z
   .looseObject({ name: z.string().min(1).describe("a registered name") })
   .describe("a registry entry: { name, ...options }");
+
+/**
+ * A registry section: an entry, or its name alone (`"adam"` stands for
+ * `{ "name": "adam" }`). Its options are checked by the entry's own schema
+ * (`registry.parseEntry`), not here.
+ */
+const entry = () =>
+  z.preprocess((value) => (typeof value === "string" ? { name: value } : value), entryRef);
+
+/** The registry sections, with their defaults: the schema below places them. */
+const sections = {
+  dataset: entry().default({ name: "moby-dick" }),
+  tokenizer: entry().default({ name: "char" }).describe("for text and independent sequences"),
+  cell: entry().default({ name: "lstm", hidden: 128 }),
+  optimizer: entry().default({ name: "adam", lr: 0.003 }),
+  schedule: entry().nullable().default(null).describe("stepped once per training step"),
+  loss: entry().nullable().default(null).describe("null: cross-entropy for tokens, mse for series"),
+};
 
 const split = z
   .strictObject({
@@ -44,159 +57,132 @@ const split = z
   })
   .describe("fractions, by position for text and series, shuffled for independent sequences");
 
-export const trainerConfigSchema = z.strictObject({
-  name: z.string().min(1).optional().describe("run name (default: <cell>-<dataset>)"),
-  data: z.strictObject({
-    dataset: entryRef,
-    tokenizer: entryRef.describe("for text and independent sequences"),
-    split: split.prefault({}),
-    scaler: z
-      .enum(["standard", "min-max", "none"])
-      .default("standard")
-      .describe("series only: fitted on the training split, inverted in every reported metric"),
-  }),
-  model: z.strictObject({
-    cell: entryRef,
-    layers: z.number().int().min(1).default(1),
-    input: z
-      .enum(["auto", "one-hot", "embedding"])
-      .default("auto")
-      .describe(
-        "tokens: auto asks the cell (one-hot for markov, so it can be counted), else an embedding",
-      ),
-    embeddingSize: z.number().int().min(1).default(32),
-    dropout: z.number().min(0).lt(1).default(0).describe("between stacked layers"),
-    init: z
-      .record(z.string().min(1), entryRef)
-      .default({})
-      .describe('parameter name pattern (* wildcard) → initializer, e.g. "*weight_hh*"'),
-  }),
-  optimizer: entryRef,
-  schedule: entryRef.nullable().default(null).describe("stepped once per training step"),
-  loss: entryRef
-    .nullable()
-    .default(null)
-    .describe("null: cross-entropy for tokens, mse for series"),
-  train: z
-    .strictObject({
-      steps: z.number().int().min(1).nullable().default(2000),
-      minutes: z.number().gt(0).nullable().default(null).describe("wall-clock budget"),
-      batchSize: z.number().int().min(1).default(32),
-      bptt: z
-        .number()
-        .int()
-        .min(1)
-        .default(64)
-        .describe("truncated BPTT length: time steps per batch"),
-      batching: z
-        .enum(["sequential", "random"])
-        .default("sequential")
-        .describe("how a long sequence is cut (independent sequences are always padded batches)"),
-      truncate: z
-        .number()
-        .int()
-        .min(1)
-        .nullable()
-        .default(null)
-        .describe(
-          "truncated BPTT inside a batch: cut the gradient through the state every k steps (null: through the whole batch)",
-        ),
-      statePolicy: z
-        .enum(["auto", "carry", "reset"])
+export const trainerConfigSchema = z
+  .strictObject({
+    name: z.string().min(1).optional().describe("run name (default: <cell>-<dataset>)"),
+    data: z.strictObject({
+      dataset: sections.dataset,
+      tokenizer: sections.tokenizer,
+      split: split.prefault({}),
+      scaler: z
+        .enum(["standard", "min-max", "none"])
+        .default("standard")
+        .describe("series only: fitted on the training split, inverted in every reported metric"),
+    }),
+    model: z.strictObject({
+      cell: sections.cell,
+      layers: z.number().int().min(1).default(1),
+      input: z
+        .enum(["auto", "one-hot", "embedding"])
         .default("auto")
-        .describe("must match the batches: carry (sequential) or reset (random, sequences)"),
-      clip: z.number().gt(0).nullable().default(1).describe("max global gradient norm"),
-      seed: z.number().int().default(0),
-      threads: z
-        .union([z.number().int().min(1).max(256), z.literal("auto")])
-        .default(1)
         .describe(
-          "threads for the large products and recurrences: 1, N or auto (one per core); results are identical",
+          "tokens: auto asks the cell (one-hot for markov, so it can be counted), else an embedding",
         ),
-      evalEvery: z.number().int().min(1).default(200),
-      checkpointEvery: z.number().int().min(1).default(500),
-      keepCheckpoints: z.number().int().min(1).default(2),
-    })
-    .prefault({}),
-  eval: z
-    .strictObject({
-      maxTokens: z
-        .number()
-        .int()
-        .min(1)
-        .nullable()
-        .default(20000)
-        .describe("tokens per validation pass (null: all)"),
-      horizons: z.array(z.number().int().min(1)).min(1).default([1, 4, 16, 64]),
-      seasonalPeriod: z
-        .number()
-        .int()
-        .min(1)
-        .nullable()
-        .default(null)
-        .describe("series: also report the seasonal-naive baseline x_{t−P}"),
-      sampleLength: z.number().int().min(0).default(200),
-      samplePrefix: z.string().default(""),
-      samples: z.number().int().min(0).default(1),
-      temperature: z.number().gt(0).default(0.8),
-      topK: z.number().int().min(1).nullable().default(null),
-    })
-    .prefault({}),
-});
+      embeddingSize: z.number().int().min(1).default(32),
+      dropout: z.number().min(0).lt(1).default(0).describe("between stacked layers"),
+      init: z
+        .record(z.string().min(1), entry())
+        .default({})
+        .describe('parameter name pattern (* wildcard) → initializer, e.g. "*weight_hh*"'),
+    }),
+    optimizer: sections.optimizer,
+    schedule: sections.schedule,
+    loss: sections.loss,
+    train: z
+      .strictObject({
+        steps: z.number().int().min(1).nullable().default(2000),
+        minutes: z.number().gt(0).nullable().default(null).describe("wall-clock budget"),
+        batchSize: z.number().int().min(1).default(32),
+        bptt: z
+          .number()
+          .int()
+          .min(1)
+          .default(64)
+          .describe("truncated BPTT length: time steps per batch"),
+        batching: z
+          .enum(["sequential", "random"])
+          .default("sequential")
+          .describe("how a long sequence is cut (independent sequences are always padded batches)"),
+        truncate: z
+          .number()
+          .int()
+          .min(1)
+          .nullable()
+          .default(null)
+          .describe(
+            "truncated BPTT inside a batch: cut the gradient through the state every k steps (null: through the whole batch)",
+          ),
+        statePolicy: z
+          .enum(["auto", "carry", "reset"])
+          .default("auto")
+          .describe("must match the batches: carry (sequential) or reset (random, sequences)"),
+        clip: z.number().gt(0).nullable().default(1).describe("max global gradient norm"),
+        seed: z.number().int().default(0),
+        threads: z
+          .union([z.number().int().min(1).max(256), z.literal("auto")])
+          .default(1)
+          .describe(
+            "threads for the large products and recurrences: 1, N or auto (one per core); results are identical",
+          ),
+        evalEvery: z.number().int().min(1).default(200),
+        checkpointEvery: z.number().int().min(1).default(500),
+        keepCheckpoints: z.number().int().min(1).default(2),
+      })
+      .prefault({}),
+    eval: z
+      .strictObject({
+        maxTokens: z
+          .number()
+          .int()
+          .min(1)
+          .nullable()
+          .default(20000)
+          .describe("tokens per validation pass (null: all)"),
+        horizons: z.array(z.number().int().min(1)).min(1).default([1, 4, 16, 64]),
+        seasonalPeriod: z
+          .number()
+          .int()
+          .min(1)
+          .nullable()
+          .default(null)
+          .describe("series: also report the seasonal-naive baseline x_{t−P}"),
+        sampleLength: z.number().int().min(0).default(200),
+        samplePrefix: z.string().default(""),
+        samples: z.number().int().min(0).default(1),
+        temperature: z.number().gt(0).default(0.8),
+        topK: z.number().int().min(1).nullable().default(null),
+      })
+      .prefault({}),
+  })
+  .superRefine(crossCheck, { when: () => true });
 
-export type TrainerConfig = Omit<
-  z.output<typeof trainerConfigSchema>,
-  "data" | "model" | "optimizer" | "schedule" | "loss"
-> & {
-  readonly data: Omit<z.output<typeof trainerConfigSchema>["data"], "dataset" | "tokenizer"> & {
-    readonly dataset: EntryConfig;
-    readonly tokenizer: EntryConfig;
-  };
-  readonly model: Omit<z.output<typeof trainerConfigSchema>["model"], "cell" | "init"> & {
-    readonly cell: EntryConfig;
-    readonly init: Readonly<Record<string, EntryConfig>>;
-  };
-  readonly optimizer: EntryConfig;
-  readonly schedule: EntryConfig | null;
-  readonly loss: EntryConfig | null;
-};
+/** What a config file may hold (every section optional, names as strings allowed). */
+export type TrainerConfigInput = z.input<typeof trainerConfigSchema>;
+/** A resolved config: defaults filled in, every registry section `{ name, ...options }` parsed by its entry. */
+export type TrainerConfig = z.output<typeof trainerConfigSchema>;
 
-/** Where the registry sections sit, and their defaults when a config leaves them out. */
+/** Where the registry sections sit, and of which kind. */
 const entrySections = [
-  { path: ["data", "dataset"], kind: "dataset", fallback: { name: "moby-dick" } },
-  { path: ["data", "tokenizer"], kind: "tokenizer", fallback: { name: "char" } },
-  { path: ["model", "cell"], kind: "cell", fallback: { name: "lstm", hidden: 128 } },
-  { path: ["optimizer"], kind: "optimizer", fallback: { name: "adam", lr: 0.003 } },
-  { path: ["schedule"], kind: "schedule", fallback: null },
-  { path: ["loss"], kind: "loss", fallback: null },
+  { path: ["data", "dataset"], kind: "dataset", schema: sections.dataset },
+  { path: ["data", "tokenizer"], kind: "tokenizer", schema: sections.tokenizer },
+  { path: ["model", "cell"], kind: "cell", schema: sections.cell },
+  { path: ["optimizer"], kind: "optimizer", schema: sections.optimizer },
+  { path: ["schedule"], kind: "schedule", schema: sections.schedule },
+  { path: ["loss"], kind: "loss", schema: sections.loss },
 ] as const;
-
-/** The trainer's schema as a registry entry, so its problems read like every other entry's. */
-const trainerEntry = defineEntry({
-  kind: "trainer-config",
-  name: "config",
-  description: "the trainer's own config sections",
-  schema: trainerConfigSchema,
-  create: (config) => config,
-});
-const schemaRegistry = createRegistry().use(
-  definePlugin({
-    name: "@recurrent/trainer/config",
-    kinds: [{ name: "trainer-config", description: "the trainer's config" }],
-    entries: [trainerEntry],
-  }),
-);
 
 /** A deep copy with every registry section present (string shorthand expanded to { name }). */
 export function withEntryDefaults(raw: Json): Json {
   const out = structuredClone(raw);
-  for (const { path, fallback } of entrySections) {
+  for (const { path, schema } of entrySections) {
     const parent = ensureParent(out, path);
     if (parent === undefined) continue;
     const key = path[path.length - 1] as string;
     const value = parent[key];
-    if (value === undefined) parent[key] = structuredClone(fallback);
-    else if (typeof value === "string") parent[key] = { name: value };
+    // The schema fills a missing section and expands a name; a bad value is left for it to report.
+    if (value === undefined || typeof value === "string") {
+      parent[key] = structuredClone(schema.parse(value));
+    }
   }
   const model = out.model;
   if (isObject(model) && isObject(model.init)) {
@@ -218,13 +204,14 @@ function ensureParent(root: Json, path: readonly string[]): Json | undefined {
   return node;
 }
 
-/** Every registry section of a raw config: kind, name, options, path (and its parts). */
-function entryRequests(raw: Json): (ConfigRequest & { readonly parts: readonly string[] })[] {
-  const requests: (ConfigRequest & { readonly parts: readonly string[] })[] = [];
+/** Every registry section of a raw config: kind, entry config, and where it sits. */
+function entryRequests(
+  raw: Json,
+): { readonly kind: string; readonly entry: EntryConfig; readonly parts: readonly string[] }[] {
+  const requests: { kind: string; entry: EntryConfig; parts: readonly string[] }[] = [];
   const add = (kind: string, value: unknown, parts: readonly string[]) => {
     if (!isObject(value) || typeof value.name !== "string") return; // the schema reports it
-    const { name, ...options } = value;
-    requests.push({ kind, name, config: options, path: parts.join("."), parts });
+    requests.push({ kind, entry: { ...value, name: value.name }, parts });
   };
   for (const { path, kind } of entrySections) add(kind, getPath(raw, path), path);
   const init = getPath(raw, ["model", "init"]);
@@ -237,71 +224,57 @@ function entryRequests(raw: Json): (ConfigRequest & { readonly parts: readonly s
 }
 
 /**
- * Problems no single schema can see: fields that must agree with each
- * other. Read from the raw config with the schema's defaults, and only where
- * the fields have the right types (a wrong type is the schema's problem),
- * so they are reported together with every other problem.
+ * Problems no single field can see: fields that must agree with each other.
+ * It runs even when other fields failed (so every problem is listed at
+ * once), reading only fields of the right type: defaults are filled by
+ * then, and a wrong type is its field's problem.
  */
-function crossProblems(raw: Json): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const read = <T>(
-    path: string,
-    type: "number" | "string",
-    fallback: T,
-    nullable = false,
-  ): T | undefined => {
-    const value = getPath(raw, path.split("."));
-    if (value === undefined) return fallback;
-    if (value === null && nullable) return null as T;
-    return typeof value === type ? (value as T) : undefined;
+function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
+  const problem = (path: readonly string[], message: string) =>
+    ctx.addIssue({ code: "custom", path: [...path], message, params: { verbatim: true } });
+  const number = (path: string): number | null | undefined => {
+    const value = getPath(config, path.split("."));
+    return typeof value === "number" || value === null ? value : undefined;
   };
-  const steps = read<number | null>("train.steps", "number", 2000, true);
-  const minutes = read<number | null>("train.minutes", "number", null, true);
-  if (steps === null && minutes === null) {
-    problems.push({
-      path: "train",
-      message: "expected a budget: set steps, minutes, or both (whichever ends first)",
-    });
+  const text = (path: string): string | undefined => {
+    const value = getPath(config, path.split("."));
+    return typeof value === "string" ? value : undefined;
+  };
+  if (number("train.steps") === null && number("train.minutes") === null) {
+    problem(["train"], "expected a budget: set steps, minutes, or both (whichever ends first)");
   }
-  const fractions = [
-    read("data.split.train", "number", 0.9),
-    read("data.split.validation", "number", 0.05),
-    read("data.split.test", "number", 0.05),
-  ];
+  const fractions = ["train", "validation", "test"].map((part) => number(`data.split.${part}`));
   if (fractions.every((f) => typeof f === "number")) {
-    const total = (fractions as number[]).reduce((a, b) => a + b, 0);
+    const total = fractions.reduce<number>((a, b) => a + (b ?? 0), 0);
     if (Math.abs(total - 1) > 1e-9) {
-      problems.push({
-        path: "data.split",
-        message: `expected train + validation + test = 1, got ${+total.toFixed(6)}`,
-      });
+      problem(
+        ["data", "split"],
+        `expected train + validation + test = 1, got ${+total.toFixed(6)}`,
+      );
     }
   }
-  const policy = read<string>("train.statePolicy", "string", "auto");
-  const batching = read<string>("train.batching", "string", "sequential");
+  const policy = text("train.statePolicy");
+  const batching = text("train.batching");
   if (policy === "carry" && batching === "random") {
-    problems.push({
-      path: "train.statePolicy",
-      message:
-        'expected "auto" or "reset" with random batches: their rows do not continue one another, so a carried state would leak between unrelated chunks',
-    });
+    problem(
+      ["train", "statePolicy"],
+      'expected "auto" or "reset" with random batches: their rows do not continue one another, so a carried state would leak between unrelated chunks',
+    );
   }
   if (policy === "reset" && batching === "sequential") {
-    problems.push({
-      path: "train.statePolicy",
-      message:
-        'expected "auto" or "carry" with sequential batches: each row continues the row before (use train.batching "random" to train from fresh states)',
-    });
+    problem(
+      ["train", "statePolicy"],
+      'expected "auto" or "carry" with sequential batches: each row continues the row before (use train.batching "random" to train from fresh states)',
+    );
   }
-  const dropout = read("model.dropout", "number", 0);
-  const layers = read("model.layers", "number", 1);
-  if (dropout !== undefined && layers !== undefined && dropout > 0 && layers < 2) {
-    problems.push({
-      path: "model.dropout",
-      message: `applies between stacked layers, so it does nothing with layers = ${layers}; set model.layers >= 2 or dropout 0`,
-    });
+  const dropout = number("model.dropout");
+  const layers = number("model.layers");
+  if (typeof dropout === "number" && typeof layers === "number" && dropout > 0 && layers < 2) {
+    problem(
+      ["model", "dropout"],
+      `applies between stacked layers, so it does nothing with layers = ${layers}; set model.layers >= 2 or dropout 0`,
+    );
   }
-  return problems;
 }
 
 /**
@@ -311,21 +284,21 @@ function crossProblems(raw: Json): ConfigProblem[] {
  */
 export function resolveConfig(rawInput: Json, registry: Registry): TrainerConfig {
   const raw = withEntryDefaults(rawInput);
-  const problems: ConfigProblem[] = [
-    ...schemaRegistry.check([{ kind: "trainer-config", name: "config", config: raw, path: "" }]),
-    ...registry.check(entryRequests(raw)),
-    ...crossProblems(raw),
-  ];
-  if (problems.length > 0) throw new ConfigError(sortProblems(problems), "invalid config");
-  const parsed = schemaRegistry.parse("trainer-config", "config", raw) as unknown as Json;
-  for (const request of entryRequests(raw)) {
-    const options = registry.parse(request.kind, request.name, request.config as never);
-    setPath(parsed, request.parts, {
-      name: request.name,
-      ...(options as Json),
-    });
+  const own = parseConfig(trainerConfigSchema, raw);
+  const problems: ConfigProblem[] = own.ok ? [] : [...own.problems];
+  const entries: { parts: readonly string[]; value: EntryConfig }[] = [];
+  for (const { kind, parts, entry } of entryRequests(raw)) {
+    const result = registry.parseEntry(kind, entry, parts.join("."));
+    if (result.ok) entries.push({ parts, value: result.value });
+    else problems.push(...result.problems);
   }
-  return parsed as unknown as TrainerConfig;
+  if (!own.ok || problems.length > 0) {
+    throw new ConfigError(sortProblems(problems), "invalid config");
+  }
+  const config = own.value;
+  // Each section becomes what its entry parsed (options with defaults), so it is not parsed again.
+  for (const { parts, value } of entries) setPath(config, parts, value);
+  return config;
 }
 
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {

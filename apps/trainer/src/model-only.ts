@@ -37,8 +37,7 @@ export function languageModelFromCheckpoint(
 ): { model: SequenceModel; task: TokenTask } | null {
   const saved = checkpoint.has("data") ? checkpoint.json<SavedData>("data") : undefined;
   if (saved?.tokenizer === undefined || saved.framing === undefined) return null;
-  const { name, ...options } = config.data.tokenizer;
-  const recipe = registry.create("tokenizer", name, options);
+  const recipe = registry.createEntry("tokenizer", config.data.tokenizer);
   const tokenizer = recipe.fromJSON(saved.tokenizer);
   // The data itself is not needed (nor read) to run a trained model: an empty stand-in names it.
   const about = {

@@ -29,8 +29,7 @@ export function inputOf(config: TrainerConfig, task: Task, registry: Registry): 
 }
 
 export function buildModel(config: TrainerConfig, registry: Registry, task: Task): SequenceModel {
-  const { name, ...options } = config.model.cell;
-  const cell = registry.create("cell", name, options);
+  const cell = registry.createEntry("cell", config.model.cell);
   const model = new SequenceModel(cell, {
     input: inputOf(config, task, registry),
     outputSize:
@@ -53,8 +52,8 @@ function patternToRegExp(pattern: string): RegExp {
 function applyInitializers(model: SequenceModel, config: TrainerConfig, registry: Registry): void {
   const generator = new Generator(config.train.seed + 101);
   const parameters = model.namedParameters();
-  for (const [pattern, { name, ...options }] of Object.entries(config.model.init)) {
-    const initializer = registry.create("initializer", name, options);
+  for (const [pattern, entry] of Object.entries(config.model.init)) {
+    const initializer = registry.createEntry("initializer", entry);
     const matcher = patternToRegExp(pattern);
     const matched = parameters.filter(([key]) => matcher.test(key));
     if (matched.length === 0) {

@@ -38,8 +38,7 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Parameters a config's model will have, from the cell's declared shapes (nothing allocated). */
 export function plannedParameters(config: TrainerConfig, registry: Registry, task: Task): number {
-  const { name, ...options } = config.model.cell;
-  const cell = registry.create("cell", name, options);
+  const cell = registry.createEntry("cell", config.model.cell);
   const input = inputOf(config, task, registry);
   const outputSize = task.kind === "forecast" ? 1 : task.vocab;
   let total = 0;

@@ -102,13 +102,11 @@ export class Session {
     const task = await buildTask(config, registry, options.cwd, saved, options.dataset);
     checkMemory(config, registry, task); // before anything large is allocated
     const model = buildModel(config, registry, task);
-    const { name: optimizerName, ...optimizerOptions } = config.optimizer;
-    const transform = registry.create("optimizer", optimizerName, optimizerOptions);
+    const transform = registry.createEntry("optimizer", config.optimizer);
     const optimizer = new Optimizer(model.namedParameters(), transform);
     let scheduler: Scheduler | null = null;
     if (config.schedule !== null) {
-      const { name, ...scheduleOptions } = config.schedule;
-      const schedule = registry.create("schedule", name, scheduleOptions);
+      const schedule = registry.createEntry("schedule", config.schedule);
       scheduler = new Scheduler(optimizer, schedule);
     }
     const lossEntry = config.loss ?? {
@@ -117,8 +115,7 @@ export class Session {
           ? "mse"
           : "cross-entropy",
     };
-    const { name: lossName, ...lossOptions } = lossEntry;
-    const loss = registry.create("loss", lossName, lossOptions);
+    const loss = registry.createEntry("loss", lossEntry);
     const session = new Session(
       config,
       registry,

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { takesSharedHidden } from "@recurrent/cells";
 import type { Checkpoint } from "@recurrent/nn";
-import type { Registry } from "@recurrent/registry";
+import type { Json, Registry } from "@recurrent/registry";
 import { createTrainerRegistry } from "./builtins.js";
 import { capabilitiesOf } from "./cell-capabilities.js";
 import { resolveConfig, type TrainerConfig, withEntryDefaults } from "./config.js";
@@ -39,8 +39,6 @@ export interface ConfigFlags {
   readonly checkpointEvery?: string;
   readonly allowDataChange?: boolean;
 }
-
-type Json = Record<string, unknown>;
 
 /** A path-like plugin spec made absolute, so a run dir's record works from anywhere. */
 function absoluteSpec(spec: string, cwd: string): string {

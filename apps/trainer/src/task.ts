@@ -98,16 +98,14 @@ export async function loadDataset(
   registry: Registry,
   cwd: string,
 ): Promise<Dataset> {
-  const { name, ...rest } = config.data.dataset;
-  const options: Record<string, unknown> = { ...rest };
-  if (typeof options.path === "string") {
-    options.path = resolve(cwd, options.path);
-    if (typeof options.encoding === "string") {
-      checkTextEncoding(options.path as string, options.encoding, "data.dataset.path");
-    }
+  const entry = config.data.dataset;
+  if (typeof entry.path !== "string") return registry.createEntry("dataset", entry);
+  const path = resolve(cwd, entry.path);
+  if (typeof entry.encoding === "string") {
+    checkTextEncoding(path, entry.encoding, "data.dataset.path");
   }
-  const created = await registry.create("dataset", name, options);
-  return created as Dataset;
+  // A relative path is the working directory's: the entry is configured again with it.
+  return registry.createEntry("dataset", path === entry.path ? entry : { ...entry, path });
 }
 
 /**
@@ -277,8 +275,7 @@ function fitOrRestore(
   corpus: string | readonly string[],
   saved: SavedData,
 ): Tokenizer {
-  const { name, ...options } = config.data.tokenizer;
-  const recipe = registry.create("tokenizer", name, options);
+  const recipe = registry.createEntry("tokenizer", config.data.tokenizer);
   return saved.tokenizer !== undefined ? recipe.fromJSON(saved.tokenizer) : recipe.fit(corpus);
 }
 

@@ -146,7 +146,10 @@ export type CellDefinition<
      * (function parameters are contravariant) and leave `registry.create`
      * untyped.
      */
-    readonly create: (config: Record<string, unknown>, context?: CreateContext) => Cell<z.output<TSchema>>;
+    readonly create: (
+      config: Record<string, unknown>,
+      context?: CreateContext,
+    ) => Cell<z.output<TSchema>>;
   };
 
 /**
@@ -177,7 +180,10 @@ export function defineCell<
     kind: "cell" as const,
     // The registry passes a config it parsed (and its context): it is used as it is.
     // Called directly (`lstm.create({ hidden: 64 })`), the config is parsed here.
-    create: (config: Record<string, unknown>, context?: CreateContext): Cell<z.output<TSchema>> => ({
+    create: (
+      config: Record<string, unknown>,
+      context?: CreateContext,
+    ): Cell<z.output<TSchema>> => ({
       definition: typed,
       config: (context === undefined ? spec.schema.parse(config) : config) as z.output<TSchema>,
     }),
@@ -192,7 +198,9 @@ export function defineCell<
  * how a tool gets the definition's functions from it, checked, not cast.
  */
 export function isCellDefinition(entry: Entry): entry is Entry & CellDefinition {
-  const candidate = entry as Partial<Record<keyof CellSpec<string, CellSchema, string, string>, unknown>>;
+  const candidate = entry as Partial<
+    Record<keyof CellSpec<string, CellSchema, string, string>, unknown>
+  >;
   return (
     entry.kind === "cell" &&
     typeof candidate.params === "function" &&

@@ -44,6 +44,7 @@ export {
   fitWordTokenizer,
   TokenizerFitter,
 } from "./fit-tokenizer.js";
+export { inlineLinesEntry, inlineTextEntry } from "./inline-entries.js";
 export type { MinMaxScalerJSON } from "./min-max-scaler.js";
 export { MinMaxScaler } from "./min-max-scaler.js";
 export type { LanguageModelBatch, PaddedSequences, PadOptions } from "./padding.js";
@@ -81,7 +82,6 @@ export type {
 } from "./tokenizer.js";
 export { Tokenizer } from "./tokenizer.js";
 export type { TokenizerRecipe } from "./tokenizer-entries.js";
-export { inlineLinesEntry, inlineTextEntry } from "./inline-entries.js";
 export { charTokenizerEntry, wordTokenizerEntry } from "./tokenizer-entries.js";
 export type { VocabularyJSON, VocabularyOptions } from "./vocabulary.js";
 export { BOS, EOS, PAD, reservedTokens, UNK, Vocabulary } from "./vocabulary.js";

@@ -6,7 +6,6 @@
  */
 import { definePlugin } from "@recurrent/registry";
 import type { Dataset } from "./dataset.js";
-import type { TokenizerRecipe } from "./tokenizer-entries.js";
 import {
   addingTaskEntry,
   arProcessEntry,
@@ -15,6 +14,7 @@ import {
   noisySineEntry,
 } from "./dataset-entries.js";
 import { inlineLinesEntry, inlineTextEntry } from "./inline-entries.js";
+import type { TokenizerRecipe } from "./tokenizer-entries.js";
 import { charTokenizerEntry, wordTokenizerEntry } from "./tokenizer-entries.js";
 
 /**

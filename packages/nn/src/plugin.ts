@@ -10,9 +10,9 @@
  */
 import { defineEntry, definePlugin, z } from "@recurrent/registry";
 import type { Tensor } from "@recurrent/tensor";
-import type { Initializer } from "./init/initializers.js";
 import { nonlinearities } from "./init/fan.js";
 import { forgetGateBias } from "./init/forget-gate.js";
+import type { Initializer } from "./init/initializers.js";
 import {
   constantInit,
   kaimingNormal,

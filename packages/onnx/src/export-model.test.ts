@@ -35,9 +35,9 @@ import {
 } from "@recurrent/tensor";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
+import { describeOnnx } from "./describe-model.js";
 import { OnnxExportError } from "./errors.js";
 import { exportOnnx, onnxNames } from "./export-model.js";
-import { describeOnnx } from "./describe-model.js";
 
 const cells: [string, () => Cell, string[]][] = [
   ["rnn tanh", () => createCell(rnn, { hidden: 5, nonlinearity: "tanh" }), ["h"]],

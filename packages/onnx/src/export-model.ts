@@ -24,8 +24,8 @@ import type { Tensor } from "@recurrent/tensor";
 import { OnnxExportError } from "./errors.js";
 import { type GateCell, onnxGateOrder, toOnnxOrder } from "./gate-order.js";
 import { GraphBuilder } from "./graph-builder.js";
-import { unrolledLayers } from "./unrolled-layers.js";
 import { type Dim, encodeModel } from "./proto.js";
+import { unrolledLayers } from "./unrolled-layers.js";
 
 /** ONNX IR version and opset written (what onnx-proto's onnx.proto v1.10 describes). */
 export const onnxIrVersion = 8;

@@ -4,8 +4,6 @@
  * types for `registry.create`, declared by augmentation.
  */
 import { definePlugin } from "@recurrent/registry";
-import type { Schedule } from "./schedules/schedule.js";
-import type { Transform } from "./transform.js";
 import {
   adagradEntry,
   adamEntry,
@@ -31,6 +29,8 @@ import {
   stepEntry,
   warmRestartsEntry,
 } from "./schedule-entries.js";
+import type { Schedule } from "./schedules/schedule.js";
+import type { Transform } from "./transform.js";
 
 /**
  * The plugin registering every optimizer and schedule of this package.

@@ -85,6 +85,10 @@ function describeIssue(
       const what = expected.length > 0 ? expected.join(" or ") : "a different value";
       return [{ path, message: `expected ${what}, got ${got}` }];
     }
+    case "custom":
+      // A check across fields states its whole problem itself (`params: { verbatim: true }`).
+      if (issue.params?.verbatim === true) return [{ path, message: issue.message }];
+      return [{ path, message: `${issue.message}, got ${got}` }];
     case "not_multiple_of":
       return [{ path, message: `expected a multiple of ${issue.divisor}, got ${got}` }];
     default:

@@ -8,6 +8,8 @@
  * a zod schema that validates, fills defaults and types the factory.
  */
 export { z } from "zod";
+export type { ParseResult } from "./config.js";
+export { parseConfig, parseEntryConfig } from "./config.js";
 export type {
   ConfigInput,
   ConfigOutput,
@@ -18,7 +20,6 @@ export type {
   EntryValue,
 } from "./entry.js";
 export { defineEntry } from "./entry.js";
-export { parseEntryConfig } from "./config.js";
 export type { ConfigProblem, RegistryErrorCode } from "./errors.js";
 export { ConfigError, RegistryError } from "./errors.js";
 export type { Kind, KindInfo } from "./kinds.js";
@@ -30,6 +31,7 @@ export { definePlugin } from "./plugin.js";
 export type {
   ConfigInputFor,
   ConfigRequest,
+  EntryConfig,
   EntryFor,
   KindName,
   NameOf,

@@ -4,7 +4,7 @@
  * clash, naming both plugins, and is all-or-nothing per plugin.
  */
 import type { z } from "zod";
-import { parseConfig, parseEntryConfig } from "./config.js";
+import { type ParseResult, parseConfig, parseEntryConfig } from "./config.js";
 import type { ConfigOutput, ConfigSchema, CreateContext, Entry, EntryValue } from "./entry.js";
 import { type ConfigProblem, RegistryError } from "./errors.js";
 import type { KindMap, KindValues } from "./index.js";
@@ -31,6 +31,15 @@ export type EntryFor<TKind extends string, TName extends string> = TKind extends
 export type NameOf<TKind extends string> = TKind extends keyof KindMap
   ? (keyof KindMap[TKind] & string) | (string & {})
   : string;
+
+/**
+ * An entry as a config file names it: `{ "name": "adam", "lr": 0.003 }`.
+ * What `parseEntry` returns and `createEntry` takes.
+ */
+export interface EntryConfig {
+  readonly name: string;
+  readonly [option: string]: unknown;
+}
 
 /** One config section to check: which entry, its raw config, and where it sits in the file. */
 export interface ConfigRequest {
@@ -144,6 +153,39 @@ export class Registry {
         : this.parse(kind, name, raw as ConfigInputFor<TKind, TName>);
     const value: unknown = entry.create(config as Record<string, unknown>, this.context);
     return this.checked(kind, name, value) as EntryValue<EntryFor<TKind, TName>>;
+  }
+
+  /**
+   * Validate an entry config `{ name, ...options }` of `kind`: on success the
+   * same shape with the options parsed and defaults filled, which
+   * `createEntry` then uses as it is; on failure every problem, at `path`
+   * (default: the kind). Never throws for a bad config or an unknown name.
+   */
+  parseEntry(kind: KindName, entry: EntryConfig, path: string = kind): ParseResult<EntryConfig> {
+    const { name, ...options } = entry;
+    let found: Entry;
+    try {
+      found = this.lookup(kind, name).entry;
+    } catch (error) {
+      return { ok: false, problems: [{ path, message: (error as Error).message }] };
+    }
+    const result = parseConfig(found.schema, options, path);
+    if (!result.ok) return result;
+    const value: EntryConfig = { name, ...result.value };
+    this.parsed.set(value, found);
+    return { ok: true, value };
+  }
+
+  /**
+   * Create from an entry config `{ name, ...options }`: what `parseEntry`
+   * returned is used as it is, anything else is parsed first (throwing a
+   * `ConfigError` listing every problem).
+   */
+  createEntry<TKind extends KindName>(kind: TKind, entry: EntryConfig): ValueOf<TKind> {
+    const { name, ...options } = entry;
+    const found = this.lookup(kind, name).entry;
+    const config = this.parsed.get(entry) === found ? options : parseEntryConfig(found, options);
+    return this.checked(kind, name, found.create(config, this.context)) as ValueOf<TKind>;
   }
 
   /**

@@ -314,8 +314,7 @@ export function kernel<K extends KernelName>(name: K): KernelTypes[K] {
   const own = (backend.kernels as Partial<KernelTypes>)[name];
   if (own !== undefined) return own as KernelTypes[K];
   const js =
-    getRegisteredKernel(name, "js") ??
-    (ensureBuiltins().js.kernels as Partial<KernelTypes>)[name];
+    getRegisteredKernel(name, "js") ?? (ensureBuiltins().js.kernels as Partial<KernelTypes>)[name];
   if (js === undefined) {
     throw new TensorError(
       "BACKEND",

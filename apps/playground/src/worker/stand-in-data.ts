@@ -8,9 +8,7 @@
  * trained, evaluated or saved, since its splits are not the real data.
  */
 import { Tokenizer, type TokenizerJSON } from "@recurrent/data";
-import type { Registry } from "@recurrent/registry";
-
-type Json = Record<string, unknown>;
+import type { Json, Registry } from "@recurrent/registry";
 
 /** Datasets the page cannot rebuild, by the shape of their data. */
 const textual = new Set(["moby-dick", "text-file"]);

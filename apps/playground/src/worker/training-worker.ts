@@ -8,7 +8,13 @@
  */
 import type { TokenizerJSON } from "@recurrent/data";
 import { Checkpoint } from "@recurrent/nn";
-import { describeOptions, type Entry, type Plugin, type Registry } from "@recurrent/registry";
+import {
+  describeOptions,
+  type Entry,
+  type Json,
+  type Plugin,
+  type Registry,
+} from "@recurrent/registry";
 import { Generator } from "@recurrent/tensor";
 import { threadsReady } from "@recurrent/tensor/threads";
 import {
@@ -36,8 +42,6 @@ import type {
 import { importPlugin } from "./plugin-module.js";
 import { createPageRegistry, examplePlugins } from "./registry.js";
 import { standInFor } from "./stand-in-data.js";
-
-type Json = Record<string, unknown>;
 
 let userPlugins: { spec: string; plugin: Plugin }[] = [];
 let registry: Registry = createPageRegistry([]);

@@ -8,13 +8,13 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Registry } from "@recurrent/registry";
+import type { Json, Registry } from "@recurrent/registry";
 import { withEntryDefaults } from "../config.js";
 import { setPath } from "../config-edit.js";
 import type { TrainerIo } from "../io.js";
 import { type DatasetCache, type TrainedRun, type TrainLimits, trainOne } from "./train-one.js";
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 export interface Check {
   /** What must hold, e.g. "LSTM beats the RNN at delay 20". */

@@ -5,6 +5,8 @@
  * GRU formulations on the same tasks (8). Section 8 reuses section 7's
  * reset-after GRU runs (the default gru is PyTorch's reset-after form).
  */
+
+import type { Json } from "@recurrent/registry";
 import {
   type Check,
   edited,
@@ -17,8 +19,6 @@ import {
   trainVariant,
 } from "./section.js";
 import { barChart } from "./svg-chart.js";
-
-type Json = Record<string, unknown>;
 
 export interface MemoryResult {
   readonly task: "copy" | "adding";

@@ -6,15 +6,13 @@
  * rather than thrown: divergence is one of the note's results.
  */
 import type { Dataset } from "@recurrent/data";
-import type { Registry } from "@recurrent/registry";
+import type { Json, Registry } from "@recurrent/registry";
 import { resolveConfig, type TrainerConfig } from "../config.js";
 import type { Metrics } from "../evaluate.js";
 import type { TrainerIo } from "../io.js";
 import { parameterCount } from "../model.js";
 import { Session } from "../session.js";
 import { loadDataset } from "../task.js";
-
-type Json = Record<string, unknown>;
 
 export interface TrainedRun {
   readonly config: TrainerConfig;
