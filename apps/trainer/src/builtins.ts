@@ -7,10 +7,9 @@ import { cellsPlugin } from "@recurrent/cells";
 import { dataPlugin } from "@recurrent/data";
 import { nodeDataPlugin } from "@recurrent/data/node";
 import { datasetsPlugin } from "@recurrent/datasets";
-import { nnPlugin } from "@recurrent/nn";
+import { backendPlugin, nnPlugin } from "@recurrent/nn";
 import { optimPlugin } from "@recurrent/optim";
 import { createRegistry, type Plugin, type Registry } from "@recurrent/registry";
-import { backendPlugin } from "@recurrent/tensor";
 import { shuffledTextPlugin } from "./shuffled-text.js";
 
 export const builtInPlugins: readonly Plugin[] = [

@@ -2,8 +2,9 @@
  * The `recurrent` command line, as a function: `run(argv, io)` parses the
  * arguments with commander, runs one command and resolves to the exit code.
  * main.ts calls it with the real process; tests call it in-process with a
- * memory io. No command calls process.exit; errors become one readable
- * message on stderr and a non-zero code (2 for usage, 1 for the rest).
+ * memory io. No command calls process.exit (a second Ctrl-C ends through
+ * `io.exitNow`); errors become one readable message on stderr and a
+ * non-zero code (2 for usage, 1 for the rest).
  */
 import { Command, CommanderError, Option } from "commander";
 import { compareCommand } from "./command-compare.js";

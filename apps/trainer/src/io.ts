@@ -22,6 +22,12 @@ export interface TrainerIo {
   readonly cwd: string;
   /** Call `handler` on Ctrl-C (SIGINT), SIGTERM or SIGHUP; returns a function that removes it. */
   onInterrupt(handler: (signal: StopSignal) => void): () => void;
+  /**
+   * End at once with `code`, without unwinding: a second Ctrl-C while a run
+   * saves. The one way out of the process that bypasses `run`'s exit status,
+   * so it lives here, at the boundary with the process, not in a command.
+   */
+  exitNow(code: number): never;
   /** Milliseconds, monotonic. */
   now(): number;
 }
@@ -57,8 +63,17 @@ export function processIo(cwd = process.cwd()): TrainerIo {
         for (const [signal, listener] of listeners) process.off(signal, listener);
       };
     },
+    exitNow: (code) => process.exit(code),
     now: () => performance.now(),
   };
+}
+
+/** Thrown by a memory io's `exitNow`: a test sees the code instead of losing its process. */
+export class ExitNow extends Error {
+  override readonly name = "ExitNow";
+  constructor(readonly code: number) {
+    super(`exit now with code ${code}`);
+  }
 }
 
 /** An io that records what is written: for tests. */
@@ -90,6 +105,9 @@ export function memoryIo(cwd: string): MemoryIo {
     onInterrupt(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);
+    },
+    exitNow: (code) => {
+      throw new ExitNow(code);
     },
     now: () => performance.now(),
     out: () => out,

@@ -99,7 +99,7 @@ export async function trainLoop(
       io.stderr.write(
         `\nsecond ${describeSignal(signal)}: exiting now (the last checkpoint on disk is intact)\n`,
       );
-      process.exit(exitCodeOf(signal));
+      io.exitNow(exitCodeOf(signal));
     }
   });
   const startStep = session.step;

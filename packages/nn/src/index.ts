@@ -8,6 +8,8 @@
  * browser: files are Uint8Array here, and reading or writing them is the
  * caller's job.
  */
+
+export { backendPlugin } from "./backend-plugin.js";
 export type { CheckpointSection } from "./checkpoint.js";
 export { Checkpoint } from "./checkpoint.js";
 export { crc32 } from "./crc32.js";

@@ -26,17 +26,4 @@ describe("describeOptions", () => {
       { name: "hidden", type: "integer", required: false },
     ]);
   });
-
-  it("accepts an entry whose schema is only zod-like (a plugin without zod) and lists no options", () => {
-    const plain = {
-      kind: "backend",
-      name: "plain",
-      description: "a backend from a package that does not depend on zod",
-      schema: { safeParse: () => ({ success: true, data: {} }) },
-      create: () => "made",
-    } as unknown as Entry;
-    const registry = createRegistry().use(definePlugin({ name: "plain", entries: [plain] }));
-    expect(describeOptions(registry.get("backend", "plain"))).toEqual([]);
-    expect(registry.create("backend", "plain")).toBe("made");
-  });
 });

@@ -30,9 +30,6 @@ interface JsonSchemaNode {
 
 /** The options of an entry, in declaration order. */
 export function describeOptions(entry: Entry): OptionInfo[] {
-  // A plugin that cannot depend on zod (e.g. @recurrent/tensor's backends) may pass any
-  // object with a zod-like safeParse; it simply has no options to describe.
-  if (!(entry.schema instanceof z.ZodType)) return [];
   const json = z.toJSONSchema(entry.schema, {
     io: "input",
     unrepresentable: "any",

@@ -7,7 +7,7 @@
  * (`js`) kernels, which work on any host-memory storage. So a new backend can
  * start with `alloc` and one fast kernel, and grow from there.
  *
- * Backends are also registry entries (kind `backend`, see `backendPlugin`),
+ * Backends are also registry entries (kind `backend`, see @recurrent/nn's `backendPlugin`),
  * so a third party adds one the same way it adds a cell.
  *
  * The built-in backends register themselves the first time any function here

@@ -18,7 +18,6 @@ export type {
   View,
 } from "./backend.js";
 export { getBackend, kernel, listBackends, registerBackend, setBackend } from "./backend.js";
-export { backendPlugin } from "./backends/plugin.js";
 export type { ArrayOf, DType, FloatDType, TypedArray } from "./dtype.js";
 export { isFloat } from "./dtype.js";
 export type { TensorErrorCode } from "./errors.js";

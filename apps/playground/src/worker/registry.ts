@@ -6,10 +6,9 @@
 import { cellsPlugin } from "@recurrent/cells";
 import { dataPlugin } from "@recurrent/data";
 import examplePeepholeLstm from "@recurrent/example-peephole-lstm";
-import { nnPlugin } from "@recurrent/nn";
+import { backendPlugin, nnPlugin } from "@recurrent/nn";
 import { optimPlugin } from "@recurrent/optim";
 import { createRegistry, type Plugin, type Registry } from "@recurrent/registry";
-import { backendPlugin } from "@recurrent/tensor";
 import { pageDataPlugin } from "./first-names.js";
 
 export const builtInPlugins: readonly Plugin[] = [
