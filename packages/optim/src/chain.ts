@@ -30,6 +30,14 @@ export type ChainHyper<T extends readonly AnyTransform[]> = UnionToIntersection<
   object;
 
 /**
+ * The members' states, in order, as the chain's state. Cast: TypeScript
+ * cannot carry a mapped tuple type (member i's state) through `Array.map`.
+ */
+function chainState<T extends readonly AnyTransform[]>(states: unknown[]): ChainState<T> {
+  return states as unknown as ChainState<T>;
+}
+
+/**
  * Compose transforms. The chain's hyper-parameters are its members' merged;
  * an override (say `{ lr: 0.01 }` from a schedule) goes to every member that
  * has that option.
@@ -76,7 +84,7 @@ export function chain<const T extends readonly [AnyTransform, ...AnyTransform[]]
     inPlace: boolean,
   ): UpdateResult<ChainState<T>> => {
     const parts = split(overrides);
-    const states = state as unknown as unknown[];
+    const states: readonly unknown[] = state;
     const next: unknown[] = [];
     let current = grads;
     transforms.forEach((t, i) => {
@@ -85,7 +93,7 @@ export function chain<const T extends readonly [AnyTransform, ...AnyTransform[]]
       current = result.updates;
       next.push(result.state);
     });
-    return { updates: current, state: next as unknown as ChainState<T> };
+    return { updates: current, state: chainState<T>(next) };
   };
 
   return {
@@ -97,7 +105,7 @@ export function chain<const T extends readonly [AnyTransform, ...AnyTransform[]]
         Object.assign({}, ...transforms.map((t, i) => t.resolve(parts[i]))),
       ) as ChainHyper<T>;
     },
-    init: (params) => transforms.map((t) => t.init(params)) as unknown as ChainState<T>,
+    init: (params) => chainState<T>(transforms.map((t) => t.init(params))),
     update: (grads, state, params, overrides) => run(grads, state, params, overrides, false),
     updateInPlace: (grads, state, params, overrides) => run(grads, state, params, overrides, true),
   };

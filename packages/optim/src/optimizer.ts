@@ -84,6 +84,8 @@ export class Optimizer<TState = unknown, THyper extends object = object> {
   }
 
   set lr(value: number) {
+    // Cast: a generic shell cannot know that THyper has `lr`; the transform's
+    // resolve checks it at run time (a transform without lr says so).
     this.setHyper({ lr: value } as unknown as Partial<THyper>);
   }
 

@@ -88,14 +88,16 @@ export function sequentialLr(
         ["inner"],
       );
       const index = numbers.index;
-      if (index === undefined) return numbers as unknown as SequentialState;
       const member = members[index];
       if (member === undefined) {
-        problems.push(`${path}.index: expected 0 to ${members.length - 1}, got ${index}`);
-        return numbers as unknown as SequentialState;
+        // NaN: restoreNumbers has reported it. The state returned is dropped: problems throw.
+        if (!Number.isNaN(index)) {
+          problems.push(`${path}.index: expected 0 to ${members.length - 1}, got ${index}`);
+        }
+        return { ...numbers, inner: (members[0] as AnySchedule).init(numbers.baseLr) };
       }
       const inner = member.restore((saved as { inner?: unknown }).inner, `${path}.inner`, problems);
-      return { ...numbers, inner } as unknown as SequentialState;
+      return { ...numbers, inner };
     },
   };
 }
@@ -246,10 +248,10 @@ function composeTogether(
       const inner = (saved as { inner?: unknown } | null)?.inner;
       if (!Array.isArray(inner) || inner.length !== members.length) {
         problems.push(`${path}.inner: expected a list of ${members.length} states`);
-        return numbers as unknown as ChainedState;
+        return { ...numbers, inner: [] }; // dropped: problems throw
       }
       const restored = members.map((s, i) => s.restore(inner[i], `${path}.inner.${i}`, problems));
-      return { ...numbers, inner: restored, ...momentumOf(restored) } as unknown as ChainedState;
+      return { ...numbers, inner: restored, ...momentumOf(restored) };
     },
   };
 }

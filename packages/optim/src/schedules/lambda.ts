@@ -60,11 +60,7 @@ export function multiplicativeLr(
       lr: state.lr * lambda(state.epoch + 1),
     }),
     restore: (saved, path, problems) =>
-      restoreNumbers(saved, path, problems, ["epoch", "baseLr", "lr"]) as unknown as {
-        epoch: number;
-        baseLr: number;
-        lr: number;
-      },
+      restoreNumbers(saved, path, problems, ["epoch", "baseLr", "lr"]),
   };
 }
 

@@ -37,7 +37,14 @@ export interface PlateauState extends ScheduleState {
   readonly cooldownCounter: number;
 }
 
-const keys = ["epoch", "baseLr", "lr", "best", "numBadEpochs", "cooldownCounter"];
+const keys: readonly (keyof PlateauState)[] = [
+  "epoch",
+  "baseLr",
+  "lr",
+  "best",
+  "numBadEpochs",
+  "cooldownCounter",
+];
 
 /**
  * Per step, with metric x:
@@ -116,7 +123,6 @@ export function reduceLrOnPlateau(
         cooldownCounter,
       };
     },
-    restore: (saved, path, problems) =>
-      restoreNumbers(saved, path, problems, keys) as unknown as PlateauState,
+    restore: (saved, path, problems) => restoreNumbers(saved, path, problems, keys),
   };
 }

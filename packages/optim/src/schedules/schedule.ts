@@ -84,7 +84,7 @@ export function closedForm<TOptions>(
     const previous = epoch === 0 ? baseLr : lrAt(epoch - 1, baseLr);
     return previous === 0 ? lrAt(epoch, baseLr) : lr * (lrAt(epoch, baseLr) / previous);
   };
-  const keys =
+  const keys: readonly (keyof ScheduleState)[] =
     momentumAt === undefined ? ["epoch", "baseLr", "lr"] : ["epoch", "baseLr", "lr", "momentum"];
   return {
     name,
@@ -94,8 +94,7 @@ export function closedForm<TOptions>(
     recurrence: extras.recurrence ?? byFactor,
     init: (baseLr) => at(0, baseLr, lrAt(0, baseLr)),
     step: (state) => at(state.epoch + 1, state.baseLr, lrAt(state.epoch + 1, state.baseLr)),
-    restore: (saved, path, problems) =>
-      restoreNumbers(saved, path, problems, keys) as unknown as ScheduleState,
+    restore: (saved, path, problems) => restoreNumbers(saved, path, problems, keys),
   };
 }
 
@@ -104,19 +103,20 @@ export function closedForm<TOptions>(
  * (`epoch`, and any key ending in "Counter" or "Epochs", a whole number >= 0),
  * plus `others`, which the caller checks.
  */
-export function restoreNumbers(
+export function restoreNumbers<const K extends string>(
   saved: unknown,
   path: string,
   problems: string[],
-  keys: readonly string[],
+  keys: readonly K[],
   others: readonly string[] = [],
-): Record<string, number> {
+): Record<K, number> {
+  // A key that is missing or wrong reads NaN, beside its problem: callers throw on any problem.
+  const out = Object.fromEntries(keys.map((key) => [key, Number.NaN])) as Record<K, number>;
   if (saved === null || typeof saved !== "object" || Array.isArray(saved)) {
     problems.push(`${path}: expected an object with ${keys.join(", ")}, got ${String(saved)}`);
-    return {};
+    return out;
   }
-  const record = saved as Record<string, unknown>;
-  const out: Record<string, number> = {};
+  const record: Record<string, unknown> = { ...saved };
   for (const key of keys) {
     const value = record[key];
     const counter = key === "epoch" || key.endsWith("Counter") || key.endsWith("Epochs");
@@ -129,7 +129,7 @@ export function restoreNumbers(
     out[key] = value;
   }
   for (const key of Object.keys(record)) {
-    if (!keys.includes(key) && !others.includes(key)) {
+    if (!keys.some((known) => known === key) && !others.includes(key)) {
       problems.push(`${path}.${key}: not part of this schedule's state`);
     }
   }
