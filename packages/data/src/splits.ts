@@ -91,12 +91,9 @@ export function splitByPosition<T extends Sliceable>(
     } as Splits<T>;
   }
   const [a, b] = splitSizes(data.length, fractions, where);
-  const sliceable = data as unknown as { slice(from: number, to?: number): T };
-  return {
-    train: sliceable.slice(0, a),
-    validation: sliceable.slice(a, a + b),
-    test: sliceable.slice(a + b),
-  };
+  // A slice of an array or a typed array is of the same type as the whole.
+  const part = (from: number, to?: number): T => data.slice(from, to) as T;
+  return { train: part(0, a), validation: part(a, a + b), test: part(a + b) };
 }
 
 /**

@@ -33,7 +33,7 @@ import { l1Loss, mseLoss } from "./losses/regression.js";
 export type LossFn = (prediction: Tensor, target: Tensor, options?: { mask?: Tensor }) => Tensor;
 
 const reduction = z
-  .enum(reductions as unknown as ["mean", "sum", "none"])
+  .enum(reductions)
   .default("mean")
   .describe('"mean" over the positions that count, "sum", or "none"');
 
@@ -93,7 +93,7 @@ const kaimingSchema = z.object({
     .default("fan_in")
     .describe("preserve forward or backward variance"),
   nonlinearity: z
-    .enum(nonlinearities as unknown as ["linear", ...string[]])
+    .enum(nonlinearities)
     .default("leaky_relu")
     .describe("the activation after this layer"),
 });

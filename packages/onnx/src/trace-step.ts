@@ -134,7 +134,7 @@ export function traceStep(
   });
   let result: { output: Tensor; state: CellState };
   try {
-    result = definition.step(x, state, leaves, context as never);
+    result = definition.step(x, state, leaves, context);
   } finally {
     setRecorder(previous);
   }

@@ -36,7 +36,7 @@ export function unrolledLayers(
   const index = (i: number) => g.constant("index", "int64", [], [i]);
   const axis0 = g.constant("axis0", "int64", [1], [0]);
   for (let layer = 0; layer < recurrent.numLayers; layer++) {
-    const names = Object.keys(cell.definition.params({ ...cell.config, input: features } as never));
+    const names = Object.keys(cell.definition.params({ ...cell.config, input: features }));
     const outputs: string[] = [];
     for (let direction = 0; direction < directions; direction++) {
       const suffix = `_l${layer}${direction === 1 ? "_reverse" : ""}`;

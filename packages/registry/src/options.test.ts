@@ -2,8 +2,6 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineEntry, type Entry } from "./entry.js";
 import { describeOptions } from "./options.js";
-import { definePlugin } from "./plugin.js";
-import { createRegistry } from "./registry.js";
 
 describe("describeOptions", () => {
   it("reads names, types, defaults, required-ness and descriptions off the schema", () => {

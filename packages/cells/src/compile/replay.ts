@@ -109,6 +109,8 @@ export function replay(
     if (dtype !== "float64") value = cast(value, dtype);
   } else if (n.kind === "op") {
     const inputs = n.inputs.map((i) => replay(trace, i, params, dtype, cache));
+    // Cast: the table pairs each op with its own attrs type, a correlation TypeScript
+    // cannot follow through an index by a union-typed `n.op`; the trace recorded them together.
     value = (table[n.op] as Apply)(inputs, n.attrs as never);
   } else throw new TraceError(`${n.kind} ${n.name} is not a parameter-only value`);
   cache.set(id, value);

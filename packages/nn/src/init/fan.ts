@@ -7,16 +7,9 @@
 import type { Shape } from "@recurrent/tensor";
 import { check, fmt, NnError } from "../errors.js";
 
-export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
+export const nonlinearities = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"] as const;
 
-export const nonlinearities: readonly Nonlinearity[] = [
-  "linear",
-  "sigmoid",
-  "tanh",
-  "relu",
-  "leaky_relu",
-  "selu",
-];
+export type Nonlinearity = (typeof nonlinearities)[number];
 
 export interface Fans {
   readonly fanIn: number;

@@ -8,9 +8,9 @@
 import { add, cast, div, mul, reshape, sum, type Tensor } from "@recurrent/tensor";
 import { check, fmt } from "../errors.js";
 
-export type Reduction = "mean" | "sum" | "none";
+export const reductions = ["mean", "sum", "none"] as const;
 
-export const reductions: readonly Reduction[] = ["mean", "sum", "none"];
+export type Reduction = (typeof reductions)[number];
 
 export function checkReduction(where: string, reduction: string): asserts reduction is Reduction {
   check((reductions as readonly string[]).includes(reduction), "ARGUMENT", () => {

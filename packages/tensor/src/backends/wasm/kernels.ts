@@ -503,5 +503,16 @@ export function instantiateKernels(
     if (typeof fn !== "function") throw new Error(`kernel module lacks ${name}`);
     kernels[name] = fn;
   }
-  return kernels as unknown as WasmKernels;
+  if (!isWasmKernels(kernels)) throw new Error("kernel module lacks heapBase");
+  return kernels;
+}
+
+/** Every kernel name a function and heapBase a number: what `WasmKernels` promises. */
+function isWasmKernels(
+  kernels: Record<string, unknown>,
+): kernels is Record<string, unknown> & WasmKernels {
+  return (
+    typeof kernels.heapBase === "number" &&
+    kernelNames.every((name) => typeof kernels[name] === "function")
+  );
 }
