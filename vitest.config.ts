@@ -7,7 +7,6 @@ const browserSuites = [
   "packages/tensor/src/backends/wasm/kernels.test.ts",
   "packages/tensor/src/backends/wasm/gemm.test.ts",
   "packages/tensor/src/backends/sequence.test.ts",
-  "packages/tensor/src/ops/gemm-into.test.ts",
   "packages/tensor/src/ops/ops.test.ts",
   "packages/tensor/src/runtime-compilation.test.ts",
   "packages/autograd/src/rules/rules.test.ts",

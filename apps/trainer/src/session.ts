@@ -15,7 +15,7 @@ import { backward } from "@recurrent/autograd";
 import { type CellState, detachState, type SequenceModel } from "@recurrent/cells";
 import type { Dataset } from "@recurrent/data";
 import { Checkpoint, type LossFn, StateDictError } from "@recurrent/nn";
-import { clipGradNorm, OptimError, Optimizer, Scheduler } from "@recurrent/optim";
+import { clipGradNorm, gradNorm, OptimError, Optimizer, Scheduler } from "@recurrent/optim";
 import type { Registry } from "@recurrent/registry";
 import type { Generator, GeneratorState, Tensor } from "@recurrent/tensor";
 import { tidy } from "@recurrent/tensor";
@@ -152,12 +152,11 @@ export class Session {
       );
       backward(loss);
       const value = loss.item();
-      const gradNorm =
-        clip === null ? globalNorm(this.parameters) : clipGradNorm(this.parameters, clip);
+      const norm = clip === null ? gradNorm(this.parameters) : clipGradNorm(this.parameters, clip);
       this.optimizer.step();
       return {
         value,
-        gradNorm,
+        gradNorm: norm,
         count: batch.count,
         epoch: batch.epoch,
         next: policy === "carry" ? detachState(forward.state) : null,
@@ -286,14 +285,4 @@ export class Session {
 /** The `truncate` option of a forward pass: none when the cut is as long as the batch (nothing to cut). */
 function truncation(every: number | null, steps: number): { truncate?: number } {
   return every === null || every >= steps ? {} : { truncate: every };
-}
-
-/** The global L2 norm of the gradients (what clipping would measure), without clipping. */
-export function globalNorm(parameters: readonly [string, Tensor][]): number {
-  let sum = 0;
-  for (const [, p] of parameters) {
-    if (p.grad === null) continue;
-    for (const g of p.grad.data()) sum += g * g;
-  }
-  return Math.sqrt(sum);
 }

@@ -21,10 +21,10 @@
  * lists it in `definePlugin({ entries: [...] })` like anything else.
  */
 
+import type { Initializer } from "@recurrent/nn";
 import { type CreateContext, type Entry, parseEntryConfig, type z } from "@recurrent/registry";
 import type { Shape, Tensor } from "@recurrent/tensor";
 import type { CellCapabilitiesSpec } from "./capabilities.js";
-import type { Initializer } from "./init.js";
 
 /** A cell's state: named tensors, each [batch, ...]; the names come from the cell's `state`. */
 export type CellState<TPart extends string = string> = Record<TPart, Tensor>;

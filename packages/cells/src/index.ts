@@ -4,6 +4,8 @@
  * time (stacked, bidirectional, masked, full or truncated BPTT), with fused
  * fast paths for rnn, lstm and gru.
  */
+
+export type { Initializer } from "@recurrent/nn";
 export type {
   CellCapabilities,
   CellCapabilitiesSpec,
@@ -52,8 +54,7 @@ export type {
   StepObservable,
 } from "./gradient-flow.js";
 export { GradientFlowRecorder, gradientFlow, normsOverTime } from "./gradient-flow.js";
-export type { Initializer } from "./init.js";
-export { linearDefault, recurrentDefault } from "./init.js";
+export { linearDefault } from "./init.js";
 export type { LengthsOptions } from "./lengths.js";
 export { lengthsToMask } from "./lengths.js";
 export type { CountTransitionsOptions, TransitionTable } from "./markov-counts.js";

@@ -10,7 +10,7 @@
  * PyTorch state dicts as they are. The final state of each part is stacked
  * like PyTorch's h_n: [layers · directions, batch, …].
  */
-import { Module, type Parameter } from "@recurrent/nn";
+import { layerParameterName, Module, type Parameter, recurrentUniform } from "@recurrent/nn";
 import {
   concat,
   contiguous,
@@ -29,7 +29,6 @@ import type { Cell, CellContext, CellState, ParamSpec } from "./cell.js";
 import { runDerived } from "./compile/derived.js";
 import { planFor } from "./compile/plan.js";
 import { CellError } from "./errors.js";
-import { recurrentDefault } from "./init.js";
 import { lengthsToMask } from "./lengths.js";
 import { runSteps } from "./runner.js";
 
@@ -145,9 +144,15 @@ export class Recurrent extends Module {
         for (const [name, spec] of Object.entries(definition.params(context))) {
           if (spec === undefined) continue;
           const { shape, init } = normalize(spec);
-          const value = (init ?? recurrentDefault(hidden))(shape, rng, options.dtype ?? "float32");
-          const suffix = `_l${layer}${direction === 1 ? "_reverse" : ""}`;
-          params[name] = this.registerParameter(`${name}${suffix}`, value);
+          const value = (init ?? recurrentUniform({ hidden }))(
+            shape,
+            rng,
+            options.dtype ?? "float32",
+          );
+          params[name] = this.registerParameter(
+            layerParameterName(name, layer, direction === 1),
+            value,
+          );
         }
         perDirection.push(params);
       }

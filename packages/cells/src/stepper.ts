@@ -11,7 +11,7 @@
  * step by step.
  */
 import { noGrad } from "@recurrent/autograd";
-import type { Linear } from "@recurrent/nn";
+import { type Linear, layerParameterName } from "@recurrent/nn";
 import {
   contiguous,
   type DType,
@@ -99,7 +99,7 @@ export class Stepper {
       const { plan } = result;
       const names = Object.keys(definition.params(config));
       const layerParams: Record<string, Tensor> = {};
-      for (const n of names) layerParams[n] = params.get(`${n}_l${l}`) as Tensor;
+      for (const n of names) layerParams[n] = params.get(layerParameterName(n, l)) as Tensor;
       const operands = noGrad(() => {
         const cache = new Map<number, Tensor>();
         return plan.lowered.operands.map((o) =>

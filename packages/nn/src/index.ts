@@ -46,6 +46,7 @@ export type { BufferOptions, Layer } from "./module.js";
 export { Module } from "./module.js";
 export type { RecurrentParameterKind, RecurrentParameterNames } from "./names.js";
 export {
+  layerParameterName,
   parseRecurrentParameterName,
   recurrentParameterName,
   recurrentParameterNames,

@@ -24,6 +24,18 @@ const kinds: readonly RecurrentParameterKind[] = [
 ];
 
 /**
+ * A cell parameter's name in a stacked, possibly bidirectional layer, in
+ * PyTorch's scheme: `<name>_l<layer>`, and `_reverse` for the backward
+ * direction. Every cell's parameters are named so, a plugin's included.
+ *
+ * @example
+ * layerParameterName("w_peep", 1, true); // "w_peep_l1_reverse"
+ */
+export function layerParameterName(name: string, layer: number, reverse = false): string {
+  return `${name}_l${layer}${reverse ? "_reverse" : ""}`;
+}
+
+/**
  * The PyTorch name of one recurrent parameter.
  *
  * @example
@@ -41,7 +53,7 @@ export function recurrentParameterName(
   check(Number.isInteger(layer) && layer >= 0, "ARGUMENT", () => {
     return `recurrentParameterName: expected a layer index >= 0, got ${layer}`;
   });
-  return `${kind}_l${layer}${reverse ? "_reverse" : ""}`;
+  return layerParameterName(kind, layer, reverse);
 }
 
 export interface RecurrentParameterNames {

@@ -19,7 +19,9 @@
  * GRU in PyTorch's reset-after form sets linear_before_reset = 1. Cells that
  * ONNX has no operator for are refused with the reason.
  */
+
 import type { SequenceModel } from "@recurrent/cells";
+import { layerParameterName } from "@recurrent/nn";
 import type { Tensor } from "@recurrent/tensor";
 import { OnnxExportError } from "./errors.js";
 import { type GateCell, onnxGateOrder, toOnnxOrder } from "./gate-order.js";
@@ -311,9 +313,8 @@ function layerWeights(
   layer: number,
   directions: number,
 ): { w: string; r: string; b: string } {
-  const suffixes = Array.from(
-    { length: directions },
-    (_, d) => `_l${layer}${d === 1 ? "_reverse" : ""}`,
+  const suffixes = Array.from({ length: directions }, (_, d) =>
+    layerParameterName("", layer, d === 1),
   );
   const stackOf = (name: string): { dims: number[]; values: Float32Array } | null => {
     const parts = suffixes.map((s) => weights[`recurrent.${name}${s}`]);

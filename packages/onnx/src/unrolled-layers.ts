@@ -5,7 +5,9 @@
  * stacked over time (directions side by side, as ours), final states stacked
  * [layers · directions, batch, …]. Time and batch are fixed.
  */
+
 import type { SequenceModel } from "@recurrent/cells";
+import { layerParameterName } from "@recurrent/nn";
 import type { Tensor } from "@recurrent/tensor";
 import { OnnxExportError } from "./errors.js";
 import type { GraphBuilder } from "./graph-builder.js";
@@ -39,7 +41,7 @@ export function unrolledLayers(
     const names = Object.keys(cell.definition.params({ ...cell.config, input: features }));
     const outputs: string[] = [];
     for (let direction = 0; direction < directions; direction++) {
-      const suffix = `_l${layer}${direction === 1 ? "_reverse" : ""}`;
+      const suffix = layerParameterName("", layer, direction === 1);
       const params: Record<string, Tensor> = {};
       const bound: Record<string, string> = {};
       for (const name of names) {

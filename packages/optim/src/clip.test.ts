@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { type Tensor, tensor, transpose, zeros } from "@recurrent/tensor";
 import { describe, expect, it } from "vitest";
 import { chain } from "./chain.js";
-import { clipGradNorm, clipGradValue } from "./clip.js";
+import { clipGradNorm, clipGradValue, gradNorm } from "./clip.js";
 import { clipByGlobalNorm, clipByValue } from "./clip-transforms.js";
 import type { OptimError } from "./errors.js";
 import { sgd } from "./sgd.js";
@@ -67,6 +67,17 @@ describe("clipGradNorm matches torch.nn.utils.clip_grad_norm_", () => {
     expect(clipGradNorm([a, b], 1)).toBe(5);
     expect(a.grad).toBeNull();
     expectClose((b.grad as Tensor).data(), [3 / (5 + 1e-6), 4 / (5 + 1e-6)], 1e-6);
+  });
+
+  it("gradNorm measures what clipGradNorm would, and changes nothing", () => {
+    const [a, b, c] = [zeros([2]), zeros([3]), zeros([1])];
+    expect(gradNorm([a, b, c])).toBe(0);
+    a.grad = tensor([1, 2]);
+    b.grad = tensor([2, 0, 4]);
+    expect(gradNorm([a, b, c])).toBeCloseTo(5, 6); // √(1 + 4 + 4 + 16)
+    expect(gradNorm([a, b], Number.POSITIVE_INFINITY)).toBe(4);
+    expect([...(b.grad as Tensor).data()]).toEqual([2, 0, 4]);
+    expect(gradNorm([a, b])).toBeCloseTo(clipGradNorm([a, b], 100), 6);
   });
 
   it("leaves gradients alone when the norm is under maxNorm (coefficient ≥ 1)", () => {

@@ -25,6 +25,28 @@ export interface ClipGradNormOptions {
   errorIfNonfinite?: boolean;
 }
 
+/** The norm of order `p` of all gradients taken together: the norm of the per-tensor norms. */
+function totalNorm(withGrads: readonly [string, Tensor][], p: number): number {
+  return arrayNorm(
+    withGrads.map(([, t]) => arrayNorm((t.grad as Tensor).data(), p)),
+    p,
+  );
+}
+
+/**
+ * The total gradient norm that `clipGradNorm` measures, without clipping
+ * (parameters without a gradient are skipped; none at all gives 0).
+ *
+ * @example
+ * const norm = gradNorm(model.parameters()); // what a log reports when clipping is off
+ */
+export function gradNorm(params: ParamsInput, normType = 2): number {
+  const where = "gradNorm";
+  const { normType: p } = resolveOptions(where, normSpecs, { maxNorm: 1, normType });
+  const withGrads = toNamedTensors(where, params).filter(([, t]) => t.grad !== null);
+  return withGrads.length === 0 ? 0 : totalNorm(withGrads, p);
+}
+
 /**
  * Scale the gradients of `params` in place so that their global norm is at
  * most `maxNorm`, and return the global norm they had before. The scale is
@@ -48,8 +70,7 @@ export function clipGradNorm(
   });
   const withGrads = toNamedTensors(where, params).filter(([, t]) => t.grad !== null);
   if (withGrads.length === 0) return 0;
-  const norms = withGrads.map(([, t]) => arrayNorm((t.grad as Tensor).data(), p));
-  const total = arrayNorm(norms, p);
+  const total = totalNorm(withGrads, p);
   if (errorIfNonfinite && !Number.isFinite(total)) {
     throw new OptimError(
       "NON_FINITE_NORM",

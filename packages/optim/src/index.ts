@@ -18,7 +18,7 @@ export { adamw } from "./adamw.js";
 export type { AnyTransform, ChainHyper, ChainState } from "./chain.js";
 export { chain } from "./chain.js";
 export type { ClipGradNormOptions } from "./clip.js";
-export { clipGradNorm, clipGradValue } from "./clip.js";
+export { clipGradNorm, clipGradValue, gradNorm } from "./clip.js";
 export type {
   ClipByGlobalNormHyper,
   ClipByGlobalNormOptions,

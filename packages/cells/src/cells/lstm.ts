@@ -15,12 +15,13 @@
  * Gradient of the projection (through the recorded ops): ∂L/∂W_hr = ∂L/∂h_tᵀ·(σ(o) ⊙ tanh(c_t)),
  * summed over the batch and the steps.
  */
+
+import { recurrentUniform } from "@recurrent/nn";
 import { z } from "@recurrent/registry";
 import { add, matMul, mul, sigmoid, split, type Tensor, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { CellError } from "../errors.js";
 import { lstmSequence } from "../fused/lstm.js";
-import { recurrentDefault } from "../init.js";
 import { biasOption, biasOrZeros, plusBias } from "./optional-bias.js";
 
 export const lstm = defineCell({
@@ -53,7 +54,7 @@ export const lstm = defineCell({
         `lstm: forgetBias ${forgetBias} needs biases to add to; with bias: false leave forgetBias at 0`,
       );
     }
-    const base = recurrentDefault(hidden);
+    const base = recurrentUniform({ hidden });
     const recurrentSize = projSize > 0 ? projSize : hidden;
     return {
       weight_ih: [4 * hidden, input],

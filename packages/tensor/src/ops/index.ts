@@ -1,7 +1,6 @@
 /** Every op, re-exported for the package index. */
 export * from "./binary.js";
 export * from "./creation.js";
-export * from "./gemm-into.js";
 export * from "./indexing.js";
 export * from "./join.js";
 export * from "./mat-mul.js";
