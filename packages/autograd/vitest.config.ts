@@ -1,8 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { packageConfig } from "../../vitest.shared.js";
 
-export default defineConfig({
-  resolve: { conditions: ["@recurrent/source", "module", "browser", "development|production"] },
-  ssr: {
-    resolve: { conditions: ["@recurrent/source", "module", "node", "development|production"] },
-  },
-});
+export default packageConfig();

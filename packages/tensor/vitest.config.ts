@@ -1,9 +1,6 @@
-import { defineConfig } from "vitest/config";
+import { packageConfig } from "../../vitest.shared.js";
 
-export default defineConfig({
-  resolve: { conditions: ["@recurrent/source", "module", "browser", "development|production"] },
-  ssr: {
-    resolve: { conditions: ["@recurrent/source", "module", "node", "development|production"] },
-  },
-  test: { name: "tensor", typecheck: { enabled: true, include: ["src/**/*.test-d.ts"] } },
+export default packageConfig({
+  name: "tensor",
+  typecheck: { enabled: true, include: ["src/**/*.test-d.ts"] },
 });
