@@ -21,7 +21,6 @@ export {
 } from "./elementwise";
 export { exp, log, tanh, sigmoid, relu } from "./unary";
 export { sum, colSum } from "./reduce";
-export { adamStep } from "./adam";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 export { sgemv } from "./gemv";
 export { softmaxRows } from "./softmax";

@@ -72,7 +72,6 @@ const b = base + n * 4;
 const out = base + 2 * n * 4;
 new Float32Array(memory.buffer, a, n).set(sweep(-3, 3, n));
 new Float32Array(memory.buffer, b, n).set(sweep(0.5, 2, n));
-const param = base + 3 * n * 4;
 const runs = {
   add: () => kernels.add(a, b, out, n),
   mul: () => kernels.mul(a, b, out, n),
@@ -85,7 +84,6 @@ const runs = {
   relu: () => kernels.relu(a, out, n),
   sum: () => kernels.sum(a, n),
   colSum: () => kernels.colSum(a, out, 64, n / 64, 0),
-  adamStep: () => kernels.adamStep(param, a, out, b, n, 1e-3, 0.9, 0.999, 1e-8, 0, 0.1, 0.001),
 };
 for (const [name, run] of Object.entries(runs)) {
   for (let i = 0; i < 2000; i++) run();

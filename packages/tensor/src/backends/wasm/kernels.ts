@@ -136,24 +136,6 @@ export interface WasmKernels extends WasmRecurrentKernels, WasmSequenceKernels {
   sum(a: Ptr, n: number): number;
   /** out[j] = Σ_r a[r,j] for a [rows, cols] (f64 accumulation); accumulate ≠ 0 adds to out. */
   colSum(a: Ptr, out: Ptr, rows: number, cols: number, accumulate: number): void;
-  /**
-   * One torch.optim.Adam step in place on param, m (exp_avg) and v (exp_avg_sq), n floats.
-   * bc1 = 1 - beta1^t and bc2 = 1 - beta2^t for the step number t ≥ 1.
-   */
-  adamStep(
-    param: Ptr,
-    grad: Ptr,
-    m: Ptr,
-    v: Ptr,
-    n: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    weightDecay: number,
-    bc1: number,
-    bc2: number,
-  ): void;
 }
 
 /** The fused recurrent step kernels (assembly/recurrent.ts): pointers, element strides, batch, hidden. */
@@ -409,7 +391,6 @@ export const kernelNames = [
   "relu",
   "sum",
   "colSum",
-  "adamStep",
   "sgemv",
   "softmaxRows",
   "lstmForward",
