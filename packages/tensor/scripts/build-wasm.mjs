@@ -17,6 +17,7 @@ const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = "assembly/index.ts";
 const outFile = join(packageDir, "src/generated/kernels-wasm.ts");
 const sharedOutFile = join(packageDir, "src/generated/kernels-wasm-shared.ts");
+const typesOutFile = join(packageDir, "src/generated/kernel-types.ts");
 
 /**
  * The compiler flags. SIMD on; the stub runtime (kernels never allocate); memory imported
@@ -144,6 +145,86 @@ function readModuleSignatures(bytes) {
   return { imports, exports };
 }
 
+// --- the TypeScript face of the module, read off the AssemblyScript sources ---
+
+const tsTypes = { usize: "Ptr", i32: "number", u32: "number", f32: "number", f64: "number" };
+
+function tsType(type, where) {
+  const mapped = type === "void" ? "void" : tsTypes[type];
+  if (mapped === undefined) throw new Error(`${where}: no TypeScript type for ${type}`);
+  return mapped;
+}
+
+/** The doc comment right before `at` in `text` (only whitespace between), or "". */
+function docBefore(text, at) {
+  const before = text.slice(0, at).trimEnd();
+  if (!before.endsWith("*/")) return "";
+  const start = before.lastIndexOf("/**");
+  return start < 0 ? "" : before.slice(start);
+}
+
+/**
+ * Each file re-exported by assembly/index.ts becomes one interface (gemm.ts →
+ * WasmGemmKernels) of its exported functions, with their doc comments; usize
+ * parameters are pointers (`Ptr`, byte offsets), the rest numbers. `kernelNames`
+ * lists them in that order (what threads use to index the kernels).
+ */
+function kernelTypesSource(header) {
+  const index = readFileSync(join(packageDir, entry), "utf8");
+  const groups = [];
+  for (const match of index.matchAll(/export\s*\{([^}]*)\}\s*from\s*"\.\/([\w-]+)"/g)) {
+    const names = match[1]
+      .split(",")
+      .map((n) => n.trim())
+      .filter((n) => n !== "" && n !== "heapBase");
+    if (names.length === 0) continue;
+    const file = match[2];
+    const text = readFileSync(join(packageDir, "assembly", `${file}.ts`), "utf8");
+    const members = names.map((name) => {
+      const at = text.search(new RegExp(`export function ${name}\\(`));
+      if (at < 0) throw new Error(`assembly/${file}.ts: no exported function ${name}`);
+      const signature = /\(([^)]*)\)\s*:\s*(\w+)/.exec(text.slice(at));
+      const where = `assembly/${file}.ts ${name}`;
+      const params = signature[1]
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== "")
+        .map((p) => {
+          const [param, type] = p.split(":").map((part) => part.trim());
+          return `${param}: ${tsType(type, where)}`;
+        });
+      const doc = docBefore(text, at)
+        .split("\n")
+        .map((line) => `  ${line.trim().startsWith("*") ? ` ${line.trim()}` : line.trim()}`)
+        .join("\n");
+      return `${doc === "  " ? "" : `${doc}\n`}  ${name}(${params.join(", ")}): ${tsType(signature[2], where)};`;
+    });
+    const interfaceName = `Wasm${file.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}Kernels`;
+    groups.push({ file, interfaceName, names, members });
+  }
+  const interfaces = groups
+    .map(
+      (g) =>
+        `/** The kernels of assembly/${g.file}.ts. */\nexport interface ${g.interfaceName} {\n${g.members.join("\n")}\n}`,
+    )
+    .join("\n\n");
+  return `${header}
+/** Byte offset into the kernels' linear memory. */
+export type Ptr = number;
+
+${interfaces}
+
+/** Every function the kernel module exports. Pointers are byte offsets; sizes are element counts. */
+export interface WasmKernels extends ${groups.map((g) => g.interfaceName).join(", ")} {
+  /** First byte the JS allocator may use (everything below belongs to the module). */
+  readonly heapBase: number;
+}
+
+/** Names of the kernel functions, in the order of assembly/index.ts (all but heapBase). */
+export const kernelNames = ${JSON.stringify(groups.flatMap((g) => g.names))} as const;
+`;
+}
+
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const extra = options.wat ? ["--textFile", "kernels.wat"] : [];
@@ -200,6 +281,7 @@ export const kernelsWasmSharedBase64 =
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, source);
   writeFileSync(sharedOutFile, sharedSource);
+  writeFileSync(typesOutFile, kernelTypesSource(header));
   console.log(`wrote ${outFile} (${binary.length} bytes of wasm, ${exports.length} exports)`);
 }
 
