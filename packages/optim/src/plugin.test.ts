@@ -1,11 +1,19 @@
 // The registry plugin: every optimizer and schedule registered, configs validated with defaults,
 // the factories' results usable as-is, and the entries typed through module augmentation.
-import { type ConfigError, createRegistry, describeOptions } from "@recurrent/registry";
+import {
+  type ConfigError,
+  createRegistry,
+  defineEntry,
+  definePlugin,
+  describeOptions,
+  z,
+} from "@recurrent/registry";
 import { zeros } from "@recurrent/tensor";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AdamHyper, AdamState } from "./adam.js";
 import { Optimizer } from "./optimizer.js";
 import { optimPlugin } from "./plugin.js";
+import { exponentialLr } from "./schedules/decay.js";
 import type { Schedule, ScheduleState } from "./schedules/schedule.js";
 import { Scheduler } from "./schedules/scheduler.js";
 import type { Transform } from "./transform.js";
@@ -77,6 +85,43 @@ describe("optimPlugin", () => {
       ],
     });
     expect(chained.step(chained.init(1)).lr).toBeCloseTo(0.05, 15);
+  });
+
+  it("takes a plugin's schedule as a member, validated by its own schema", () => {
+    const halving = defineEntry({
+      kind: "schedule",
+      name: "acme/halving",
+      description: "halves the rate every step",
+      schema: z.object({ factor: z.number().gt(0).lt(1).default(0.5) }),
+      create: ({ factor }) => exponentialLr({ gamma: factor }),
+    });
+    const withPlugin = createRegistry()
+      .use(optimPlugin)
+      .use(definePlugin({ name: "acme", entries: [halving] }));
+    const chained = withPlugin.create("schedule", "chained", {
+      schedules: [{ name: "acme/halving" }, { name: "step", stepSize: 1, gamma: 0.5 }],
+    });
+    // 0.5 from the plugin's member, then 0.5 from step: a quarter after one step.
+    expect(chained.step(chained.init(1)).lr).toBeCloseTo(0.25, 15);
+    expect(
+      withPlugin.check([
+        {
+          kind: "schedule",
+          name: "sequential",
+          config: {
+            schedules: [{ name: "acme/halving", factor: 2 }, { name: "nope" }],
+            milestones: [3],
+          },
+          path: "schedule",
+        },
+      ]),
+    ).toEqual([
+      { path: "schedule.schedules[0].factor", message: "expected < 1, got 2" },
+      {
+        path: "schedule.schedules[1]",
+        message: expect.stringContaining('unknown schedule "nope"'),
+      },
+    ]);
   });
 
   it("checks a whole config before training, with every problem", () => {

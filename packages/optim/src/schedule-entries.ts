@@ -1,10 +1,16 @@
 /**
  * The schedule entries of the registry (kind `schedule`), including the
- * composed `sequential` and `chained`, whose members are configured inline
- * (`{ name: "cosine-annealing", tMax: 95 }`) and validated with the rest of
- * the config. Each entry creates a pure `Schedule` for a `Scheduler`.
+ * composed `sequential`, `chained` and `product`, whose members are any
+ * registered schedules, configured inline (`{ name: "cosine-annealing",
+ * tMax: 95 }`) and validated by the registry with the rest of the config. Each entry creates a pure `Schedule` for a `Scheduler`.
  */
-import { defineEntry, z } from "@recurrent/registry";
+import {
+  defineEntry,
+  type EntryConfig,
+  type MemberRef,
+  type Registry,
+  z,
+} from "@recurrent/registry";
 import { type AnySchedule, chainedLr, productLr, sequentialLr } from "./schedules/compose.js";
 import { constantLr } from "./schedules/constant.js";
 import { cosineAnnealingLr } from "./schedules/cosine-annealing.js";
@@ -247,57 +253,27 @@ export const oneCycleEntry = defineEntry({
   create: (config) => oneCycleLr(config),
 });
 
-/** A member of a composed schedule: `{ name: "cosine-annealing", tMax: 95 }`. */
-const member = z.discriminatedUnion("name", [
-  z.strictObject({ name: z.literal("step"), ...stepShape }),
-  z.strictObject({ name: z.literal("multi-step"), ...multiStepShape }),
-  z.strictObject({ name: z.literal("exponential"), ...exponentialShape }),
-  z.strictObject({ name: z.literal("cosine-annealing"), ...cosineShape }),
-  z.strictObject({ name: z.literal("linear"), ...linearShape }),
-  z.strictObject({ name: z.literal("reduce-on-plateau"), ...plateauShape }),
-  z.strictObject({ name: z.literal("constant"), ...constantShape }),
-  z.strictObject({ name: z.literal("polynomial"), ...polynomialShape }),
-  z.strictObject({ name: z.literal("multiplicative"), ...multiplicativeShape }),
-  z.strictObject({ name: z.literal("cosine-warm-restarts"), ...warmRestartsShape }),
-  z.strictObject({ name: z.literal("cyclic"), ...cyclicShape }),
-  z.strictObject({ name: z.literal("one-cycle"), ...oneCycleShape }),
-]);
-type Member = z.output<typeof member>;
+/**
+ * A member of a composed schedule: any registered schedule, a plugin's
+ * included, as `{ name: "cosine-annealing", tMax: 95 }`. The registry
+ * validates each member with its own entry's schema (see `members` below)
+ * and hands the factory the members parsed, which it creates by name.
+ */
+const member = z
+  .looseObject({ name: z.string().min(1).describe("a registered schedule") })
+  .describe("a schedule: { name, ...options }");
 
-function buildMember(config: Member): AnySchedule {
-  switch (config.name) {
-    case "step":
-      return stepLr(options(config));
-    case "multi-step":
-      return multiStepLr(options(config));
-    case "exponential":
-      return exponentialLr(options(config));
-    case "cosine-annealing":
-      return cosineAnnealingLr(options(config));
-    case "linear":
-      return linearLr(options(config));
-    case "reduce-on-plateau":
-      return reduceLrOnPlateau(options(config));
-    case "constant":
-      return constantLr(options(config));
-    case "polynomial":
-      return polynomialLr(options(config));
-    case "multiplicative":
-      return multiplicativeLr({ lrLambda: config.factor });
-    case "cosine-warm-restarts":
-      return cosineAnnealingWarmRestarts(options(config));
-    case "cyclic":
-      return cyclicLr(options(config));
-    case "one-cycle":
-      return oneCycleLr(options(config));
-  }
-}
+/** Where the members sit: `schedules[i]`, each a schedule entry. */
+const scheduleMembers = (config: unknown): readonly MemberRef[] => {
+  const schedules = (config as { schedules?: unknown } | null)?.schedules;
+  return Array.isArray(schedules)
+    ? schedules.map((_, i) => ({ kind: "schedule", path: ["schedules", i] }))
+    : [];
+};
 
-/** A member's config without its `name`. */
-function options<T extends { name: string }>(config: T): Omit<T, "name"> {
-  const { name: _, ...rest } = config;
-  return rest;
-}
+/** The members, created through the registry they were registered in. */
+const createMembers = (members: readonly EntryConfig[], registry: Registry): AnySchedule[] =>
+  members.map((m) => registry.createEntry("schedule", m));
 
 export const sequentialEntry = defineEntry({
   kind: "schedule",
@@ -325,7 +301,9 @@ export const sequentialEntry = defineEntry({
         });
       }
     }),
-  create: (config) => sequentialLr(config.schedules.map(buildMember), config.milestones),
+  members: scheduleMembers,
+  create: (config, { registry }) =>
+    sequentialLr(createMembers(config.schedules, registry), config.milestones),
 });
 
 export const chainedEntry = defineEntry({
@@ -336,7 +314,8 @@ export const chainedEntry = defineEntry({
   schema: z.object({
     schedules: z.array(member).min(1).describe("the schedules, stepped in this order"),
   }),
-  create: (config) => chainedLr(config.schedules.map(buildMember)),
+  members: scheduleMembers,
+  create: (config, { registry }) => chainedLr(createMembers(config.schedules, registry)),
 });
 
 export const productEntry = defineEntry({
@@ -347,5 +326,6 @@ export const productEntry = defineEntry({
   schema: z.object({
     schedules: z.array(member).min(1).describe("the schedules whose factors multiply"),
   }),
-  create: (config) => productLr(config.schedules.map(buildMember)),
+  members: scheduleMembers,
+  create: (config, { registry }) => productLr(createMembers(config.schedules, registry)),
 });

@@ -26,6 +26,10 @@ export function parseConfig<TSchema extends ConfigSchema>(
   return { ok: false, problems };
 }
 
+/** How a config error of one entry is titled: `invalid config for optimizer "adam"`. */
+export const configTitle = (kind: string, name: string): string =>
+  `invalid config for ${kind} "${name}"`;
+
 /**
  * An entry's config, validated with its defaults filled in; throws a
  * `ConfigError` listing every problem. What `registry.parse` runs, and what
@@ -37,7 +41,7 @@ export function parseEntryConfig<TSchema extends ConfigSchema>(
 ): z.output<TSchema> {
   const result = parseConfig(entry.schema, raw);
   if (!result.ok) {
-    throw new ConfigError(result.problems, `invalid config for ${entry.kind} "${entry.name}"`);
+    throw new ConfigError(result.problems, configTitle(entry.kind, entry.name));
   }
   return result.value;
 }

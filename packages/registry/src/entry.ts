@@ -7,6 +7,17 @@
 import { z } from "zod";
 import type { Registry } from "./registry.js";
 
+/**
+ * Where a composite entry's members sit in its config (`["schedules", 1]`),
+ * and their kind: each member is itself an entry config `{ name, ...options }`
+ * that the registry validates with its own entry's schema, so a plugin's
+ * entry can be a member, and the factory receives the members parsed.
+ */
+export interface MemberRef {
+  readonly kind: string;
+  readonly path: readonly (string | number)[];
+}
+
 /** What a factory receives besides its config: the registry it is created from, so a composite resolves its members by name. */
 export interface CreateContext {
   readonly registry: Registry;
@@ -30,6 +41,8 @@ export interface Entry<
   readonly schema: TSchema;
   /** A method (not a function property), so that an entry whose factory accepts more is still an Entry. */
   create(config: z.output<TSchema>, context: CreateContext): TValue;
+  /** A composite's members, read off its raw config (anything; return [] for what is not there). */
+  readonly members?: (config: unknown) => readonly MemberRef[];
 }
 
 /** What the author passes to `defineEntry`; the schema may be left out when there is nothing to configure. */
@@ -44,6 +57,8 @@ export interface EntrySpec<
   description: string;
   schema?: TSchema;
   create: (config: z.output<TSchema>, context: CreateContext) => TValue;
+  /** For a composite: where its member entries sit (see `MemberRef`). */
+  members?: (config: unknown) => readonly MemberRef[];
 }
 
 /**
@@ -70,6 +85,7 @@ export function defineEntry<
     description: spec.description,
     schema: (spec.schema ?? emptySchema) as TSchema,
     create: spec.create,
+    ...(spec.members === undefined ? {} : { members: spec.members }),
   };
 }
 

@@ -18,6 +18,7 @@ export type {
   Entry,
   EntrySpec,
   EntryValue,
+  MemberRef,
 } from "./entry.js";
 export { defineEntry } from "./entry.js";
 export type { ConfigProblem, RegistryErrorCode } from "./errors.js";

@@ -4,9 +4,16 @@
  * clash, naming both plugins, and is all-or-nothing per plugin.
  */
 import type { z } from "zod";
-import { type ParseResult, parseConfig, parseEntryConfig } from "./config.js";
-import type { ConfigOutput, ConfigSchema, CreateContext, Entry, EntryValue } from "./entry.js";
-import { type ConfigProblem, RegistryError } from "./errors.js";
+import { configTitle, type ParseResult, parseConfig } from "./config.js";
+import type {
+  ConfigOutput,
+  ConfigSchema,
+  CreateContext,
+  Entry,
+  EntryValue,
+  MemberRef,
+} from "./entry.js";
+import { ConfigError, type ConfigProblem, RegistryError } from "./errors.js";
 import type { KindMap, KindValues } from "./index.js";
 import { builtInKinds, type KindInfo } from "./kinds.js";
 import type { Plugin } from "./plugin.js";
@@ -130,7 +137,9 @@ export class Registry {
     raw?: ConfigInputFor<TKind, TName>,
   ): ConfigOutput<EntryFor<TKind, TName>> {
     const entry = this.lookup(kind, name).entry;
-    const value = parseEntryConfig(entry, raw);
+    const result = this.parseFor(entry, raw, "");
+    if (!result.ok) throw new ConfigError(result.problems, configTitle(kind, name));
+    const value = result.value;
     if (typeof value === "object" && value !== null) this.parsed.set(value, entry);
     return value as ConfigOutput<EntryFor<TKind, TName>>;
   }
@@ -169,7 +178,7 @@ export class Registry {
     } catch (error) {
       return { ok: false, problems: [{ path, message: (error as Error).message }] };
     }
-    const result = parseConfig(found.schema, options, path);
+    const result = this.parseFor(found, options, path);
     if (!result.ok) return result;
     const value: EntryConfig = { name, ...result.value };
     this.parsed.set(value, found);
@@ -184,7 +193,12 @@ export class Registry {
   createEntry<TKind extends KindName>(kind: TKind, entry: EntryConfig): ValueOf<TKind> {
     const { name, ...options } = entry;
     const found = this.lookup(kind, name).entry;
-    const config = this.parsed.get(entry) === found ? options : parseEntryConfig(found, options);
+    let config: Record<string, unknown> = options;
+    if (this.parsed.get(entry) !== found) {
+      const result = this.parseFor(found, options, "");
+      if (!result.ok) throw new ConfigError(result.problems, configTitle(kind, name));
+      config = result.value;
+    }
     return this.checked(kind, name, found.create(config, this.context)) as ValueOf<TKind>;
   }
 
@@ -204,10 +218,34 @@ export class Registry {
         problems.push({ path: where, message: (error as Error).message });
         continue;
       }
-      const result = parseConfig(entry.schema, request.config, where);
+      const result = this.parseFor(entry, request.config, where);
       if (!result.ok) problems.push(...result.problems);
     }
     return problems;
+  }
+
+  /**
+   * Parse `raw` with the entry's schema and, for a composite, each member
+   * with its own entry's (members parsed in place, so the factory receives
+   * them parsed). Member problems come first, at their paths, then the
+   * composite's own; both are found in one pass.
+   */
+  private parseFor(entry: Entry, raw: unknown, path: string): ParseResult<Record<string, unknown>> {
+    const own = parseConfig(entry.schema, raw, path);
+    const refs = entry.members?.(raw) ?? [];
+    const problems: ConfigProblem[] = [];
+    const parsedMembers: { ref: MemberRef; value: EntryConfig }[] = [];
+    for (const ref of refs) {
+      const member = valueAt(raw, ref.path);
+      if (!isEntryConfig(member)) continue; // the composite's schema reports it
+      const result = this.parseEntry(ref.kind, member, joinPath(path, ref.path));
+      if (result.ok) parsedMembers.push({ ref, value: result.value });
+      else problems.push(...result.problems);
+    }
+    if (!own.ok) return { ok: false, problems: [...problems, ...own.problems] };
+    if (problems.length > 0) return { ok: false, problems };
+    for (const { ref, value } of parsedMembers) setAt(own.value, ref.path, value);
+    return own;
   }
 
   private checked(kind: string, name: string, value: unknown): unknown {
@@ -317,6 +355,40 @@ export type ConfigInputFor<TKind extends string, TName extends string> =
   EntryFor<TKind, TName> extends Entry<string, string, infer S extends ConfigSchema, unknown>
     ? z.input<S>
     : Record<string, unknown>;
+
+function isEntryConfig(value: unknown): value is EntryConfig {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === "string"
+  );
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const part of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string | number, unknown>)[part];
+  }
+  return node;
+}
+
+function setAt(root: object, path: readonly (string | number)[], value: unknown): void {
+  const parent = valueAt(root, path.slice(0, -1));
+  if (typeof parent === "object" && parent !== null) {
+    (parent as Record<string | number, unknown>)[path[path.length - 1] as string | number] = value;
+  }
+}
+
+/** `schedule` + ["schedules", 1] → `schedule.schedules[1]`. */
+function joinPath(prefix: string, path: readonly (string | number)[]): string {
+  let out = prefix;
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? part : `.${part}`;
+  }
+  return out;
+}
 
 function describe(value: unknown): string {
   if (value === null) return "null";
