@@ -13,7 +13,7 @@
  */
 import { defineCell } from "@recurrent/cells";
 import { z } from "@recurrent/registry";
-import { add, matMul, mul, sigmoid, split, sub, type Tensor, tanh } from "@recurrent/tensor";
+import { add, matMul, mul, sigmoid, split, sub, tanh } from "@recurrent/tensor";
 
 export const minimalGatedUnit = defineCell({
   name: "example/minimal-gated-unit",
@@ -30,13 +30,11 @@ export const minimalGatedUnit = defineCell({
   state: ({ batch, hidden }) => ({ h: [batch, hidden] }),
   outputSize: ({ hidden }) => hidden,
   step(x, { h }, p) {
-    const previous = h as Tensor;
-    const projected = add(matMul(x, p.weight_ih as Tensor, { transposeB: true }), p.bias as Tensor);
-    const [xf, xh] = split(projected, 2, 1) as [Tensor, Tensor];
-    const f = sigmoid(add(xf, matMul(previous, p.weight_f as Tensor, { transposeB: true })));
-    const candidate = tanh(
-      add(xh, matMul(mul(f, previous), p.weight_h as Tensor, { transposeB: true })),
-    );
+    const previous = h;
+    const projected = add(matMul(x, p.weight_ih, { transposeB: true }), p.bias);
+    const [xf, xh] = split(projected, 2, 1);
+    const f = sigmoid(add(xf, matMul(previous, p.weight_f, { transposeB: true })));
+    const candidate = tanh(add(xh, matMul(mul(f, previous), p.weight_h, { transposeB: true })));
     const next = add(mul(sub(1, f), previous), mul(f, candidate));
     return { output: next, state: { h: next } };
   },

@@ -20,7 +20,7 @@
  * ONNX has no operator for are refused with the reason.
  */
 
-import type { SequenceModel } from "@recurrent/cells";
+import { cellCapabilities, type SequenceModel } from "@recurrent/cells";
 import { layerParameterName } from "@recurrent/nn";
 import type { Tensor } from "@recurrent/tensor";
 import { OnnxExportError } from "./errors.js";
@@ -73,14 +73,15 @@ function fail(message: string): never {
 /** What ONNX operator runs this cell; null for a cell exported as the unrolled graph of its step. */
 function layerSpec(model: SequenceModel): LayerSpec | null {
   const { definition, config } = model.recurrent.cell;
-  const name = definition.name;
+  // The cell says which torch.nn module (and so which ONNX operator) computes it; not its name.
+  const module = cellCapabilities(definition).torchModule;
   if (typeof config.projSize === "number" && config.projSize > 0) {
     fail(
       `an LSTM with projSize ${config.projSize} has no ONNX LSTM equivalent (ONNX's LSTM has no projection); export it with projSize 0`,
     );
   }
-  if (name === "lstm") return { op: "LSTM", gates: "lstm", parts: ["h", "c"], attributes: {} };
-  if (name === "gru") {
+  if (module === "LSTM") return { op: "LSTM", gates: "lstm", parts: ["h", "c"], attributes: {} };
+  if (module === "GRU") {
     const linearBeforeReset = config.resetAfter === false ? 0 : 1;
     return {
       op: "GRU",
@@ -89,7 +90,7 @@ function layerSpec(model: SequenceModel): LayerSpec | null {
       attributes: { linear_before_reset: linearBeforeReset },
     };
   }
-  if (name === "rnn") {
+  if (module === "RNN") {
     const activation = config.nonlinearity === "relu" ? "Relu" : "Tanh";
     return {
       op: "RNN",

@@ -64,13 +64,26 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   );
 }
 
+/** `N` copies of `T` as a tuple (`Tensor[]` when N is not a literal). */
+type Repeat<T, N extends number, R extends T[] = []> = number extends N
+  ? T[]
+  : R["length"] extends N
+    ? R
+    : Repeat<T, N, [...R, T]>;
+
 /**
  * Split along `axis` into equal parts (a number) or parts of the given sizes.
  * The parts are views.
  *
  * @example
- * const [i, f, g, o] = split(gates, 4, -1); // LSTM gates, PyTorch order
+ * const [left, right] = split(x, 2, -1); // typed [Tensor, Tensor]: a literal count gives a tuple
  */
+export function split<const N extends number>(
+  x: Tensor,
+  count: N,
+  axis?: number,
+): Repeat<Tensor, N>;
+export function split(x: Tensor, sizesOrCount: number | readonly number[], axis?: number): Tensor[];
 export function split(x: Tensor, sizesOrCount: number | readonly number[], axis = 0): Tensor[] {
   const a = normalizeAxis("split", axis, x.rank);
   const extent = x.shape[a] as number;
