@@ -21,6 +21,7 @@ import { longRangeColumns } from "./long-range-eval.js";
 import { buildModel, parameterCount } from "./model.js";
 import { createReporter, formatDuration, formatRate } from "./progress.js";
 import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
+import { lockRun } from "./run-lock.js";
 import { writeRunReport } from "./run-report.js";
 import { Session } from "./session.js";
 import { applyFlags, type ConfigFlags, registryWith } from "./setup.js";
@@ -180,6 +181,9 @@ export async function compareCommand(
   ).path;
   RunDir.checkFree(outPath);
   const out = RunDir.create(outPath);
+  // One process per run directory: a second compare racing for the same --out is refused here.
+  // Released at the end; on an error, when the process exits.
+  const lock = lockRun(out.path, "compare");
   out.writeJson(files.config, { config: baseConfig, cells, plugins });
   const say = (text = "") => io.stdout.write(`${text}\n`);
   const budget = [
@@ -258,6 +262,7 @@ export async function compareCommand(
   say(
     `\nresults: ${displayPath(io.cwd, out.file("results.json"))} · each model's run (report, checkpoint) in ${displayPath(io.cwd, out.path)}/<cell>/`,
   );
+  lock.release();
   // Interrupted: the same exit code as train (130 for Ctrl-C), after the partial table.
   return stoppedBy === null ? 0 : exitCodeOf(stoppedBy);
 }

@@ -16,6 +16,7 @@ import type { Tensor } from "@recurrent/tensor";
 import { TrainerError } from "./errors.js";
 import type { TrainerIo } from "./io.js";
 import { displayPath, files, RunDir, timestamp } from "./run-dir.js";
+import { lockRun } from "./run-lock.js";
 import { Session } from "./session.js";
 import { type ConfigFlags, configFrom, registryWith } from "./setup.js";
 import { fromTorchOptimizer } from "./torch-optimizer.js";
@@ -151,12 +152,15 @@ export async function importCommand(
     }
   }
   const dir = RunDir.create(outPath);
+  // One process per run directory: an import racing another command for --out is refused here.
+  const lock = lockRun(dir.path, "import");
   dir.writeJson(files.config, { config, plugins });
   const checkpoint = dir.writeCheckpoint(
     session.toCheckpoint(),
     session.step,
     config.train.keepCheckpoints,
   );
+  lock.release();
   const shown = displayPath(io.cwd, dir.path);
   io.stdout.write(
     `imported ${Object.keys(weights).length} tensors from ${basename(weightsPath)}${optimizerBytes === undefined ? "" : " and the optimizer state"} into ${shown}\n` +

@@ -94,6 +94,16 @@ describe("one process per run directory", () => {
     expect(existsSync(join(cwd, "busy", "run.lock"))).toBe(false);
   }, 90_000);
 
+  it("compare holds the lock of its directory while it runs, and lets it go when stopped", async () => {
+    const child = spawnCli(cwd, "compare", "long.json", "--cells", "rnn", "--out", "comparing");
+    await waitForMetrics(join(cwd, "comparing", "rnn", "metrics.jsonl"), 3);
+    const lock = JSON.parse(readFileSync(join(cwd, "comparing", "run.lock"), "utf8"));
+    expect([lock.pid, lock.command]).toEqual([child.pid, "compare"]);
+    child.process.kill("SIGINT");
+    expect(await child.exited).toBe(130);
+    expect(existsSync(join(cwd, "comparing", "run.lock"))).toBe(false);
+  }, 90_000);
+
   it("takes over a stale lock whose process is gone, and says so", async () => {
     const first = await cli(cwd, "train", "tiny.json", "--out", "stale", "--steps", "4");
     expect(first.code).toBe(0);

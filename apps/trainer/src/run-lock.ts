@@ -1,5 +1,5 @@
 /**
- * One process per run directory. `train`, `resume` and `compare` hold
+ * One process per run directory. `train`, `resume`, `compare` and `import` hold
  * `run.lock` (created exclusively, holding the owner's pid, host and start
  * time) while they write; a second process on the same directory is
  * refused before it touches anything. A lock whose owner is gone (a killed
