@@ -4,27 +4,28 @@
  * squared gradients, which suits sparse features such as rare tokens'
  * embedding rows.
  */
-import { boolean, nonNegative } from "./options.js";
+import { z } from "@recurrent/registry";
 import { type PerParamRule, type PerParamState, perParamTransform } from "./per-param.js";
 import type { FloatArray, Transform } from "./transform.js";
 
-/** Options of `adagrad`; PyTorch's names in camelCase (`lr_decay` → `lrDecay`, …). */
-export interface AdagradOptions {
-  /** Learning rate. Default 1e-2. */
-  lr?: number;
-  /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay). Default 0. */
-  lrDecay?: number;
-  /** L2 penalty λ added to the gradient. Default 0. */
-  weightDecay?: number;
-  /** Starting value of the sum of squares (`initial_accumulator_value`), read by init only. Default 0. */
-  initialAccumulatorValue?: number;
-  /** Added to the denominator for numerical stability. Default 1e-10. */
-  eps?: number;
-  /** Ascend the objective instead of descending it. Default false. */
-  maximize?: boolean;
-}
+/** Options of `adagrad`, declared once; PyTorch's names in camelCase (`lr_decay` → `lrDecay`, …). */
+export const adagradSchema = z.object({
+  lr: z.number().min(0).default(1e-2).describe("learning rate"),
+  lrDecay: z.number().min(0).default(0).describe("step t uses lr / (1 + (t - 1)·lrDecay)"),
+  weightDecay: z.number().min(0).default(0).describe("L2 penalty added to the gradient"),
+  initialAccumulatorValue: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe("starting value of the sum of squared gradients (read by init only)"),
+  eps: z.number().min(0).default(1e-10).describe("added to the denominator for numerical stability"),
+  maximize: z.boolean().default(false).describe("ascend the objective instead of descending it"),
+});
 
-export type AdagradHyper = Required<AdagradOptions>;
+/** Options of `adagrad`, as a user writes them. */
+export type AdagradOptions = z.input<typeof adagradSchema>;
+/** Options of `adagrad` with every default filled in. */
+export type AdagradHyper = z.output<typeof adagradSchema>;
 
 export interface AdagradParamState {
   /** Steps taken by this parameter (t). */
@@ -37,14 +38,7 @@ export type AdagradState = PerParamState<AdagradParamState>;
 
 const rule: PerParamRule<AdagradHyper, AdagradParamState> = {
   name: "adagrad",
-  specs: {
-    lr: { default: 1e-2, check: nonNegative },
-    lrDecay: { default: 0, check: nonNegative },
-    weightDecay: { default: 0, check: nonNegative },
-    initialAccumulatorValue: { default: 0, check: nonNegative },
-    eps: { default: 1e-10, check: nonNegative },
-    maximize: { default: false, check: boolean },
-  },
+  schema: adagradSchema,
   initParam: (param, h) => {
     const sum =
       param instanceof Float64Array

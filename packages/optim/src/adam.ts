@@ -4,27 +4,44 @@
  * weight decay. The default choice for training recurrent networks, whose
  * gradients differ in scale by orders of magnitude across time and gates.
  */
-import { betas, boolean, nonNegative, type OptionSpecs } from "./options.js";
+import { z } from "@recurrent/registry";
 import { type PerParamRule, type PerParamState, perParamTransform } from "./per-param.js";
 import { type FloatArray, type Transform, zerosLike } from "./transform.js";
 
-/** Options of `adam`; PyTorch's names in camelCase (`weight_decay` → `weightDecay`). */
-export interface AdamOptions {
-  /** Learning rate. Default 1e-3. */
-  lr?: number;
-  /** Decay rates (β1, β2) of the first and second moment averages, each in [0, 1). Default [0.9, 0.999]. */
-  betas?: readonly [number, number];
-  /** Added to the denominator for numerical stability. Default 1e-8. */
-  eps?: number;
-  /** L2 penalty λ added to the gradient (Adam) or decoupled decay (AdamW). Default 0 (AdamW: 1e-2). */
-  weightDecay?: number;
-  /** Use the running maximum of the second moment (AMSGrad). Default false. */
-  amsgrad?: boolean;
-  /** Ascend the objective instead of descending it. Default false. */
-  maximize?: boolean;
+/** Adam's (and AdamW's) options; PyTorch's names in camelCase (`weight_decay` → `weightDecay`). */
+function adamFamilySchema(weightDecay: number, what: string) {
+  return z.object({
+    lr: z.number().min(0).default(1e-3).describe("learning rate"),
+    betas: z
+      .tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)])
+      .default([0.9, 0.999])
+      .describe("decay rates (beta1, beta2) of the first and second moment averages"),
+    eps: z
+      .number()
+      .min(0)
+      .default(1e-8)
+      .describe("added to the denominator for numerical stability"),
+    weightDecay: z.number().min(0).default(weightDecay).describe(what),
+    amsgrad: z
+      .boolean()
+      .default(false)
+      .describe("use the running maximum of the second moment (AMSGrad)"),
+    maximize: z.boolean().default(false).describe("ascend the objective instead of descending it"),
+  });
 }
 
-export type AdamHyper = Required<AdamOptions>;
+/** Adam's options, declared once: the plain `adam(...)` and the registry entry both parse it. */
+export const adamSchema = adamFamilySchema(0, "L2 penalty added to the gradient");
+/** AdamW's options: Adam's, with weightDecay defaulting to 1e-2 (decoupled). */
+export const adamwSchema = adamFamilySchema(
+  1e-2,
+  "decoupled weight decay: p shrinks by lr·weightDecay each step",
+);
+
+/** Options of `adam`, as a user writes them. */
+export type AdamOptions = z.input<typeof adamSchema>;
+/** Options of `adam` with every default filled in. */
+export type AdamHyper = z.output<typeof adamSchema>;
 
 export interface AdamParamState {
   /** Steps taken by this parameter (t). */
@@ -38,18 +55,6 @@ export interface AdamParamState {
 }
 
 export type AdamState = PerParamState<AdamParamState>;
-
-/** The options table shared by Adam and AdamW; only weightDecay's default differs. */
-function adamSpecs(weightDecay: number): OptionSpecs<AdamHyper> {
-  return {
-    lr: { default: 1e-3, check: nonNegative },
-    betas: { default: [0.9, 0.999], check: betas },
-    eps: { default: 1e-8, check: nonNegative },
-    weightDecay: { default: weightDecay, check: nonNegative },
-    amsgrad: { default: false, check: boolean },
-    maximize: { default: false, check: boolean },
-  };
-}
 
 /**
  * The Adam update, with weight decay either added to the gradient (Adam,
@@ -70,7 +75,7 @@ export function adamFamily(
 ): PerParamRule<AdamHyper, AdamParamState> {
   return {
     name,
-    specs: adamSpecs(decoupled ? 1e-2 : 0),
+    schema: decoupled ? adamwSchema : adamSchema,
     initParam: (param, h) => ({
       step: 0,
       expAvg: zerosLike(param),

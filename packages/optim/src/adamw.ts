@@ -4,12 +4,13 @@
  * parameter shrinks by lr·λ each step before the Adam move, so the decay is
  * not rescaled by the adaptive denominator. The equations are in adam.ts.
  */
-import { type AdamHyper, type AdamOptions, type AdamState, adamFamily } from "./adam.js";
+import type { z } from "@recurrent/registry";
+import { type AdamHyper, type AdamState, type adamwSchema, adamFamily } from "./adam.js";
 import { perParamTransform } from "./per-param.js";
 import type { Transform } from "./transform.js";
 
 /** Options of `adamw`: Adam's, with weightDecay defaulting to 1e-2. */
-export type AdamWOptions = AdamOptions;
+export type AdamWOptions = z.input<typeof adamwSchema>;
 
 const rule = adamFamily("adamw", true);
 

@@ -7,7 +7,8 @@
  * pure `update` and the buffer-reusing `updateInPlace`.
  */
 import { OptimError } from "./errors.js";
-import { type OptionSpecs, resolveOptions } from "./options.js";
+import type { z } from "@recurrent/registry";
+import { parseOptions } from "./schema-options.js";
 import { checkGrads, type FloatArray, type NamedArrays, type Transform } from "./transform.js";
 
 /** The state of one parameter: an object of numbers, booleans, typed arrays, or null for an unused buffer. */
@@ -18,9 +19,10 @@ export type PerParamState<TParamState extends ParamState> = Record<string, TPara
 
 export interface PerParamRule<THyper extends object, TParamState extends ParamState> {
   readonly name: string;
-  readonly specs: OptionSpecs<THyper>;
-  /** Rules across options (e.g. Nesterov needs momentum); run once each option passes on its own. */
-  readonly cross?: (hyper: THyper) => string[];
+  /** The options' one declaration: defaults, bounds and cross-option rules (its output is THyper). */
+  readonly schema: z.ZodType<THyper, unknown>;
+  /** How to word a missing option that has no default. */
+  readonly required?: Readonly<Record<string, string>>;
   /** Fresh state for one parameter. */
   initParam(param: FloatArray, hyper: Readonly<THyper>): TParamState;
   /**
@@ -50,11 +52,11 @@ export function perParamTransform<THyper extends object, TParamState extends Par
   rule: PerParamRule<THyper, TParamState>,
   options: unknown,
 ): Transform<PerParamState<TParamState>, THyper> {
-  const hyper = resolveOptions(rule.name, rule.specs, options, rule.cross);
+  const hyper = parseOptions(rule.name, rule.schema, options, undefined, rule.required);
   const resolve = (overrides?: Partial<THyper>): Readonly<THyper> =>
     overrides === undefined || Object.keys(overrides).length === 0
       ? hyper
-      : resolveOptions(rule.name, rule.specs, overrides, rule.cross, hyper);
+      : parseOptions(rule.name, rule.schema, overrides, hyper, rule.required);
 
   // In place (the Optimizer's path), the updates are read before the next call, so their
   // buffers are reused from step to step instead of allocated: megabytes per step otherwise.

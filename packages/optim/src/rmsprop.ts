@@ -3,29 +3,29 @@
  * with the centered variant and momentum. Hinton's lecture optimizer, long
  * the standard for recurrent networks (Graves 2013 trained LSTMs with it).
  */
-import { boolean, nonNegative } from "./options.js";
+import { z } from "@recurrent/registry";
 import { type PerParamRule, type PerParamState, perParamTransform } from "./per-param.js";
 import { type FloatArray, type Transform, zerosLike } from "./transform.js";
 
-/** Options of `rmsprop`; PyTorch's names in camelCase (`weight_decay` → `weightDecay`). */
-export interface RmspropOptions {
-  /** Learning rate. Default 1e-2. */
-  lr?: number;
-  /** Smoothing constant α of the squared-gradient average. Default 0.99. */
-  alpha?: number;
-  /** Added to the denominator for numerical stability. Default 1e-8. */
-  eps?: number;
-  /** L2 penalty λ added to the gradient. Default 0. */
-  weightDecay?: number;
-  /** Momentum factor μ. Default 0. */
-  momentum?: number;
-  /** Normalise by an estimate of the gradient's variance instead of its second moment. Default false. */
-  centered?: boolean;
-  /** Ascend the objective instead of descending it. Default false. */
-  maximize?: boolean;
-}
+/** Options of `rmsprop`, declared once; PyTorch's names in camelCase (`weight_decay` → `weightDecay`). */
+export const rmspropSchema = z.object({
+  lr: z.number().min(0).default(1e-2).describe("learning rate"),
+  alpha: z
+    .number()
+    .min(0)
+    .default(0.99)
+    .describe("smoothing constant of the squared-gradient average"),
+  eps: z.number().min(0).default(1e-8).describe("added to the denominator for numerical stability"),
+  weightDecay: z.number().min(0).default(0).describe("L2 penalty added to the gradient"),
+  momentum: z.number().min(0).default(0).describe("momentum factor"),
+  centered: z.boolean().default(false).describe("normalise by the gradient's estimated variance"),
+  maximize: z.boolean().default(false).describe("ascend the objective instead of descending it"),
+});
 
-export type RmspropHyper = Required<RmspropOptions>;
+/** Options of `rmsprop`, as a user writes them. */
+export type RmspropOptions = z.input<typeof rmspropSchema>;
+/** Options of `rmsprop` with every default filled in. */
+export type RmspropHyper = z.output<typeof rmspropSchema>;
 
 export interface RmspropParamState {
   /** Steps taken by this parameter. */
@@ -42,15 +42,7 @@ export type RmspropState = PerParamState<RmspropParamState>;
 
 const rule: PerParamRule<RmspropHyper, RmspropParamState> = {
   name: "rmsprop",
-  specs: {
-    lr: { default: 1e-2, check: nonNegative },
-    alpha: { default: 0.99, check: nonNegative },
-    eps: { default: 1e-8, check: nonNegative },
-    weightDecay: { default: 0, check: nonNegative },
-    momentum: { default: 0, check: nonNegative },
-    centered: { default: false, check: boolean },
-    maximize: { default: false, check: boolean },
-  },
+  schema: rmspropSchema,
   initParam: (param, h) => ({
     step: 0,
     squareAvg: zerosLike(param),

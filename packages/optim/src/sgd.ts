@@ -5,28 +5,42 @@
  * were first trained with.
  */
 
-import { boolean, finite, nonNegative } from "./options.js";
+import { z } from "@recurrent/registry";
 import type { PerParamRule, PerParamState } from "./per-param.js";
 import { perParamTransform } from "./per-param.js";
 import type { FloatArray, Transform } from "./transform.js";
 
-/** Options of `sgd`; PyTorch's names in camelCase (`weight_decay` → `weightDecay`). */
-export interface SgdOptions {
-  /** Learning rate; required, as in PyTorch. */
-  lr: number;
-  /** Momentum factor μ. Default 0 (plain SGD). */
-  momentum?: number;
-  /** Dampening τ of the momentum. Default 0. */
-  dampening?: number;
-  /** L2 penalty λ added to the gradient. Default 0. */
-  weightDecay?: number;
-  /** Nesterov momentum; needs momentum > 0 and dampening = 0. Default false. */
-  nesterov?: boolean;
-  /** Ascend the objective instead of descending it. Default false. */
-  maximize?: boolean;
-}
+/** Options of `sgd`, declared once; PyTorch's names in camelCase (`weight_decay` → `weightDecay`). */
+export const sgdSchema = z
+  .object({
+    lr: z.number().min(0).describe("learning rate (required, as in PyTorch)"),
+    momentum: z.number().min(0).default(0).describe("momentum factor"),
+    dampening: z.number().default(0).describe("dampening of the momentum"),
+    weightDecay: z.number().min(0).default(0).describe("L2 penalty added to the gradient"),
+    nesterov: z
+      .boolean()
+      .default(false)
+      .describe("Nesterov momentum (needs momentum > 0 and dampening 0)"),
+    maximize: z.boolean().default(false).describe("ascend the objective instead of descending it"),
+  })
+  .superRefine((c, ctx) => {
+    // The Nesterov rule, once; `plain` words it for the plain API, `message` for the registry.
+    if (c.nesterov && (c.momentum <= 0 || c.dampening !== 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["nesterov"],
+        message: `requires momentum > 0 and dampening = 0 (momentum is ${c.momentum}, dampening is ${c.dampening})`,
+        params: {
+          plain: `nesterov requires momentum > 0 and dampening = 0, got momentum ${c.momentum} and dampening ${c.dampening}`,
+        },
+      });
+    }
+  });
 
-export type SgdHyper = Required<SgdOptions>;
+/** Options of `sgd`, as a user writes them (lr required). */
+export type SgdOptions = z.input<typeof sgdSchema>;
+/** Options of `sgd` with every default filled in. */
+export type SgdHyper = z.output<typeof sgdSchema>;
 
 export interface SgdParamState {
   /** The momentum buffer b; null until the first step (PyTorch starts it at the first gradient). */
@@ -37,23 +51,8 @@ export type SgdState = PerParamState<SgdParamState>;
 
 const rule: PerParamRule<SgdHyper, SgdParamState> = {
   name: "sgd",
-  specs: {
-    lr: {
-      check: nonNegative,
-      required: "lr is required (PyTorch's SGD has no default), e.g. sgd({ lr: 0.01 })",
-    },
-    momentum: { default: 0, check: nonNegative },
-    dampening: { default: 0, check: finite },
-    weightDecay: { default: 0, check: nonNegative },
-    nesterov: { default: false, check: boolean },
-    maximize: { default: false, check: boolean },
-  },
-  cross: ({ nesterov, momentum, dampening }) =>
-    nesterov && (momentum <= 0 || dampening !== 0)
-      ? [
-          `nesterov requires momentum > 0 and dampening = 0, got momentum ${momentum} and dampening ${dampening}`,
-        ]
-      : [],
+  schema: sgdSchema,
+  required: { lr: "lr is required (PyTorch's SGD has no default), e.g. sgd({ lr: 0.01 })" },
   initParam: () => ({ momentumBuffer: null }),
   /*
    *   g ← -∇ if maximize else ∇
