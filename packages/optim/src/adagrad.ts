@@ -18,7 +18,11 @@ export const adagradSchema = z.object({
     .min(0)
     .default(0)
     .describe("starting value of the sum of squared gradients (read by init only)"),
-  eps: z.number().min(0).default(1e-10).describe("added to the denominator for numerical stability"),
+  eps: z
+    .number()
+    .min(0)
+    .default(1e-10)
+    .describe("added to the denominator for numerical stability"),
   maximize: z.boolean().default(false).describe("ascend the objective instead of descending it"),
 });
 

@@ -5,7 +5,7 @@
  * not rescaled by the adaptive denominator. The equations are in adam.ts.
  */
 import type { z } from "@recurrent/registry";
-import { type AdamHyper, type AdamState, type adamwSchema, adamFamily } from "./adam.js";
+import { type AdamHyper, type AdamState, adamFamily, type adamwSchema } from "./adam.js";
 import { perParamTransform } from "./per-param.js";
 import type { Transform } from "./transform.js";
 

@@ -6,8 +6,9 @@
  * this file turns them into a `Transform` with validation, overrides, the
  * pure `update` and the buffer-reusing `updateInPlace`.
  */
-import { OptimError } from "./errors.js";
+
 import type { z } from "@recurrent/registry";
+import { OptimError } from "./errors.js";
 import { parseOptions } from "./schema-options.js";
 import { checkGrads, type FloatArray, type NamedArrays, type Transform } from "./transform.js";
 

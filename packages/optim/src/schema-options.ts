@@ -14,7 +14,9 @@ interface Def {
   in?: AnySchema;
   shape?: Record<string, AnySchema>;
   items?: AnySchema[];
-  checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } } }[];
+  checks?: {
+    _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } };
+  }[];
 }
 const defOf = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
@@ -44,9 +46,12 @@ function rule(field: AnySchema): { what: string; typed: (v: unknown) => boolean 
     let int = false;
     for (const c of d.checks ?? []) {
       const cd = c._zod.def;
-      if (cd.check === "greater_than") min = { value: cd.value as number, inclusive: cd.inclusive === true };
-      if (cd.check === "less_than") max = { value: cd.value as number, inclusive: cd.inclusive === true };
-      if (cd.check === "number_format" && cd.format !== undefined && cd.format.includes("int")) int = true;
+      if (cd.check === "greater_than")
+        min = { value: cd.value as number, inclusive: cd.inclusive === true };
+      if (cd.check === "less_than")
+        max = { value: cd.value as number, inclusive: cd.inclusive === true };
+      if (cd.check === "number_format" && cd.format !== undefined && cd.format.includes("int"))
+        int = true;
     }
     const isNum = (v: unknown) => typeof v === "number";
     if (int && min !== undefined) return { what: `an integer >= ${min.value}`, typed: () => true };
@@ -56,7 +61,8 @@ function rule(field: AnySchema): { what: string; typed: (v: unknown) => boolean 
         typed: () => true,
       };
     }
-    if (min !== undefined) return { what: `${min.inclusive ? ">=" : ">"} ${min.value}`, typed: isNum };
+    if (min !== undefined)
+      return { what: `${min.inclusive ? ">=" : ">"} ${min.value}`, typed: isNum };
     return { what: "a finite number", typed: () => true };
   }
   return { what: d.type, typed: () => true };
@@ -92,7 +98,10 @@ export function parseOptions<S extends AnySchema>(
   base?: Readonly<z.output<S>>,
   required: Readonly<Record<string, string>> = {},
 ): Readonly<z.output<S>> {
-  if (given !== undefined && (given === null || typeof given !== "object" || Array.isArray(given))) {
+  if (
+    given !== undefined &&
+    (given === null || typeof given !== "object" || Array.isArray(given))
+  ) {
     throw problemsError("INVALID_HYPERPARAMETER", where, "invalid hyper-parameters", [
       `options must be an object, got ${show(given)}`,
     ]);
