@@ -27,6 +27,7 @@ import type {
 import type { DType } from "./dtype.js";
 import { TensorError } from "./errors.js";
 import { getRegisteredKernel, type KernelName, type KernelTypes } from "./kernel-registry.js";
+import type { RowProgram } from "./row-program.js";
 import type { Shape } from "./shape.js";
 import type { Storage } from "./storage.js";
 
@@ -210,6 +211,17 @@ export interface Kernels {
    * (beta = 0 ignores out's old contents). The building block of fused ops.
    */
   gemm(a: View, b: View, out: View, spec: GemmSpec): void;
+  /**
+   * Run one element-wise program over `rows` × `width` elements of float32
+   * `operands` addressed by `layout` (format and ops in row-program.ts).
+   */
+  rowProgram(
+    program: RowProgram,
+    operands: readonly Storage[],
+    layout: Int32Array,
+    rows: number,
+    width: number,
+  ): void;
   /** Fused gate arithmetic of one recurrent step (forward and backward). */
   lstmForward(args: LstmForward): void;
   lstmBackward(args: LstmBackward): void;

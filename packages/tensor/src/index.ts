@@ -34,6 +34,8 @@ export type { GeneratorState } from "./random.js";
 export { Generator } from "./random.js";
 export type { OpAttrs, OpName, Recorder } from "./record.js";
 export { recordOp, setRecorder } from "./record.js";
+export type { RowOpCode, RowProgram, RowProgramKernel } from "./row-program.js";
+export { checkRowProgramCall, ROW_OP_COUNT, RowOp } from "./row-program.js";
 export {
   canCompileJs,
   canCompileWasm,

@@ -21,6 +21,7 @@ import {
   rnnForward,
 } from "./recurrent.js";
 import { argReduce, reduce, softmax } from "./reduce.js";
+import { rowProgram } from "./row-program.js";
 
 export const jsKernels: Kernels = {
   lstmSequenceForward: (a) => sequence.lstmSequenceForward(jsKernels, a),
@@ -40,6 +41,7 @@ export const jsKernels: Kernels = {
   argReduce,
   matMul,
   gemm,
+  rowProgram,
   lstmForward,
   lstmBackward,
   gruForward,

@@ -1,0 +1,133 @@
+/**
+ * The js backend's row-program interpreter (format in ../../row-program.ts):
+ * the reference the wasm interpreter is tested against. Each row runs the
+ * whole program over width-long Float32Array registers; values are computed
+ * with Math in float64 and rounded to float32 when stored in a register.
+ */
+import { checkRowProgramCall, RowOp, type RowProgram } from "../../row-program.js";
+import type { Storage } from "../../storage.js";
+
+let scratch = new Float32Array(0);
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+export function rowProgram(
+  program: RowProgram,
+  operands: readonly Storage[],
+  layout: Int32Array,
+  rows: number,
+  width: number,
+): void {
+  checkRowProgramCall(program, operands, layout, rows, width);
+  if (rows === 0 || width === 0) return;
+  const { code, constants, registers } = program;
+  if (scratch.length < registers * width) scratch = new Float32Array(registers * width);
+  const regs = scratch;
+  const arrays = operands.map((s) => s.array as Float32Array);
+  const n = code.length;
+  for (let r = 0; r < rows; r++) {
+    for (let pc = 0; pc < n; pc += 4) {
+      const op = code[pc] as number;
+      const d = (code[pc + 1] as number) * width;
+      const ai = code[pc + 2] as number;
+      const a = ai * width;
+      const b = (code[pc + 3] as number) * width;
+      switch (op) {
+        case RowOp.LOAD: {
+          const src = arrays[ai] as Float32Array;
+          const base = (layout[3 * ai] as number) + r * (layout[3 * ai + 1] as number);
+          const cs = layout[3 * ai + 2] as number;
+          for (let j = 0; j < width; j++) regs[d + j] = src[base + j * cs] as number;
+          break;
+        }
+        case RowOp.STORE:
+        case RowOp.ACCUMULATE: {
+          const k = code[pc + 1] as number;
+          const dst = arrays[k] as Float32Array;
+          const base = (layout[3 * k] as number) + r * (layout[3 * k + 1] as number);
+          const cs = layout[3 * k + 2] as number;
+          if (op === RowOp.STORE) {
+            for (let j = 0; j < width; j++) dst[base + j] = regs[a + j] as number;
+          } else if (cs === 0) {
+            let sum = 0;
+            for (let j = 0; j < width; j++) sum += regs[a + j] as number;
+            dst[base] = (dst[base] as number) + sum;
+          } else {
+            for (let j = 0; j < width; j++)
+              dst[base + j] = (dst[base + j] as number) + (regs[a + j] as number);
+          }
+          break;
+        }
+        case RowOp.CONST:
+          regs.fill(constants[ai] as number, d, d + width);
+          break;
+        case RowOp.ROWSUM: {
+          let sum = 0;
+          for (let j = 0; j < width; j++) sum += regs[a + j] as number;
+          regs.fill(sum, d, d + width);
+          break;
+        }
+        default:
+          for (let j = 0; j < width; j++) {
+            const x = regs[a + j] as number;
+            const y = regs[b + j] as number;
+            regs[d + j] = apply(op, x, y, regs[d + j] as number);
+          }
+      }
+    }
+  }
+}
+
+/** One element of an element-wise op: x = a[j], y = b[j], z = dst[j] before the op. */
+function apply(op: number, x: number, y: number, z: number): number {
+  switch (op) {
+    case RowOp.COPY:
+      return x;
+    case RowOp.ADD:
+      return x + y;
+    case RowOp.SUB:
+      return x - y;
+    case RowOp.MUL:
+      return x * y;
+    case RowOp.DIV:
+      return x / y;
+    case RowOp.MAX:
+      return Math.max(x, y);
+    case RowOp.MIN:
+      return Math.min(x, y);
+    case RowOp.NEG:
+      return -x;
+    case RowOp.ONE_MINUS:
+      return 1 - x;
+    case RowOp.SQUARE:
+      return x * x;
+    case RowOp.SQRT:
+      return Math.sqrt(x);
+    case RowOp.RSQRT:
+      return 1 / Math.sqrt(x);
+    case RowOp.RECIP:
+      return 1 / x;
+    case RowOp.ABS:
+      return Math.abs(x);
+    case RowOp.EXP:
+      return Math.exp(x);
+    case RowOp.LOG:
+      return Math.log(x);
+    case RowOp.SIGMOID:
+      return sigmoid(x);
+    case RowOp.TANH:
+      return Math.tanh(x);
+    case RowOp.RELU:
+      return Math.max(x, 0);
+    case RowOp.STEP:
+      return x > 0 ? 1 : 0;
+    case RowOp.FMA:
+      return z + x * y;
+    case RowOp.WHERE_POS:
+      return z > 0 ? x : y;
+    default:
+      throw new Error(`rowProgram: op ${op} reached the interpreter unchecked`);
+  }
+}
