@@ -23,6 +23,7 @@ export { exp, log, tanh, sigmoid, relu } from "./unary";
 export { sum, colSum } from "./reduce";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 export { sgemv } from "./gemv";
+export { rowProgram } from "./row-program";
 export { softmaxRows } from "./softmax";
 export {
   lstmSequenceForward,

@@ -30,7 +30,7 @@ function clamp(x: v128, low: f32, high: f32): v128 {
 
 // @ts-ignore: decorator
 @inline
-function expVec(x: v128): v128 {
+export function expVec(x: v128): v128 {
   const xc = clamp(x, EXP_CLAMP_LOW, EXP_CLAMP_HIGH);
   return toF32(expF64(lowToF64(xc)), expF64(highToF64(xc)));
 }
@@ -50,7 +50,7 @@ function tanhVec(x: v128): v128 {
 
 // @ts-ignore: decorator
 @inline
-function logVec(x: v128): v128 {
+export function logVec(x: v128): v128 {
   // Subnormal inputs are scaled by 2^23 first so the exponent field is meaningful.
   const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
   const bits = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);

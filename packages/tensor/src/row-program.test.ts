@@ -87,7 +87,7 @@ const binary: [string, number, (x: number, y: number, z: number) => number][] = 
   ["DIV", RowOp.DIV, (x, y) => x / y],
   ["MAX", RowOp.MAX, (x, y) => Math.max(x, y)],
   ["MIN", RowOp.MIN, (x, y) => Math.min(x, y)],
-  ["FMA", RowOp.FMA, (x, y, z) => z + x * y],
+  ["FMA", RowOp.FMA, (x, y, z) => z + f(x * y)],
   ["WHERE_POS", RowOp.WHERE_POS, (x, y, z) => (z > 0 ? x : y)],
 ];
 const widths = [1, 3, 5, 17, 259];
@@ -407,7 +407,10 @@ describe.runIf(backends.includes("wasm"))("rowProgram: wasm agrees with js", () 
       const x = random(rows * width, width, 0.1, 4);
       const y = random(rows * width, width + 1, 0.1, 4);
       const results = ["js", "wasm"].map((name) => {
-        setBackend(name);
+        expect(
+          setBackend(name).kernels.rowProgram,
+          `${name} runs its own rowProgram`,
+        ).toBeDefined();
         const outs = [
           storage(new Float32Array(rows * width)),
           storage(new Float32Array(rows * width)),

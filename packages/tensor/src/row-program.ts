@@ -28,7 +28,7 @@
  * - COPY dst, a. ADD SUB MUL DIV MAX MIN dst, a, b.
  * - NEG, ONE_MINUS (1 − a), SQUARE, SQRT, RSQRT (1/√a), RECIP, ABS, EXP, LOG,
  *   SIGMOID, TANH, RELU, STEP (a > 0 ? 1 : 0): dst, a.
- * - FMA dst, a, b: dst[j] += a[j]·b[j].
+ * - FMA dst, a, b: dst[j] += a[j]·b[j] (the product rounded to float32 first, on every backend).
  * - ROWSUM dst, a: every dst[j] = Σ_i a[i] (layer norm's mean and variance).
  * - WHERE_POS dst, a, b: dst[j] = dst[j] > 0 ? a[j] : b[j].
  *

@@ -124,7 +124,7 @@ function apply(op: number, x: number, y: number, z: number): number {
     case RowOp.STEP:
       return x > 0 ? 1 : 0;
     case RowOp.FMA:
-      return z + x * y;
+      return z + Math.fround(x * y);
     case RowOp.WHERE_POS:
       return z > 0 ? x : y;
     default:

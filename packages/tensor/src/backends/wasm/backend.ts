@@ -33,6 +33,7 @@ import {
   type ThreadPool,
 } from "./parallel.js";
 import { recurrentKernels } from "./recurrent.js";
+import { rowProgramKernel } from "./row-program.js";
 import { sequenceKernels } from "./sequence.js";
 import { WasmStorage } from "./storage.js";
 
@@ -99,6 +100,7 @@ export class WasmBackend implements Backend {
     this.kernels = {
       matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
       gemm: (a, b, out, spec) => this.gemm(a, b, out, spec),
+      rowProgram: rowProgramKernel(this),
       ...recurrentKernels(this),
       ...sequenceKernels(this),
       unary: (op, x, out) => this.unary(op, x, out),
@@ -171,6 +173,11 @@ export class WasmBackend implements Backend {
   /** A raw scratch block in linear memory, for the thread pool's control blocks and scratch. */
   allocBytes(bytes: number): number {
     return this.allocator.alloc(bytes);
+  }
+
+  /** Gives back a block from allocBytes. */
+  freeBytes(ptr: number, bytes: number): void {
+    this.allocator.free(ptr, bytes);
   }
 
   /** Byte address of element `offset` of a wasm-resident view, or null if it lives elsewhere. */
