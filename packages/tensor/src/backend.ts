@@ -27,6 +27,7 @@ import type {
 import type { DType } from "./dtype.js";
 import { TensorError } from "./errors.js";
 import { getRegisteredKernel, type KernelName, type KernelTypes } from "./kernel-registry.js";
+import type { PackedB, PackedGemmSpec } from "./packed-b.js";
 import type { RowProgram } from "./row-program.js";
 import type { Shape } from "./shape.js";
 import type { Storage } from "./storage.js";
@@ -211,6 +212,13 @@ export interface Kernels {
    * (beta = 0 ignores out's old contents). The building block of fused ops.
    */
   gemm(a: View, b: View, out: View, spec: GemmSpec): void;
+  /**
+   * Pack op(b) ([k, n]; b stored [n, k] if transposeB) once for many
+   * `gemmPacked` products; the handle owns the copy (see packed-b.ts).
+   */
+  packB(b: View, transposeB: boolean): PackedB;
+  /** out = alpha·op(a)·B + beta·out with B packed by `packB`, in place like `gemm`. */
+  gemmPacked(a: View, packed: PackedB, out: View, spec: PackedGemmSpec): void;
   /**
    * Run one element-wise program over `rows` × `width` elements of float32
    * `operands` addressed by `layout` (format and ops in row-program.ts).

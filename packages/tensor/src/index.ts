@@ -10,6 +10,7 @@
 export type {
   Backend,
   BinaryOp,
+  GemmSpec,
   Kernels,
   MatMulSpec,
   MemoryInfo,
@@ -30,6 +31,7 @@ export {
   unregisterKernel,
 } from "./kernel-registry.js";
 export * from "./ops/index.js";
+export type { PackedB, PackedGemmSpec } from "./packed-b.js";
 export type { GeneratorState } from "./random.js";
 export { Generator } from "./random.js";
 export type { OpAttrs, OpName, Recorder } from "./record.js";

@@ -12,6 +12,7 @@ import { binary, clip, copy, copyInto, fill, unary, where } from "./elementwise.
 import { gather, scatterAdd } from "./gather.js";
 import { gemm } from "./gemm.js";
 import { matMul } from "./mat-mul.js";
+import { gemmPacked, packB } from "./packed-b.js";
 import {
   gruBackward,
   gruForward,
@@ -41,6 +42,8 @@ export const jsKernels: Kernels = {
   argReduce,
   matMul,
   gemm,
+  packB,
+  gemmPacked,
   rowProgram,
   lstmForward,
   lstmBackward,

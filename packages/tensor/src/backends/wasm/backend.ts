@@ -25,6 +25,7 @@ import { batchOffsets } from "../js/mat-mul.js";
 import { isDense } from "../js/strided.js";
 import { LinearAllocator } from "./allocator.js";
 import { instantiateKernels, type WasmKernels, type WasmSequenceKernels } from "./kernels.js";
+import { packedBKernels } from "./packed-b.js";
 import {
   columnSplitSgemm,
   gemmThreshold,
@@ -101,6 +102,7 @@ export class WasmBackend implements Backend {
       matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
       gemm: (a, b, out, spec) => this.gemm(a, b, out, spec),
       rowProgram: rowProgramKernel(this),
+      ...packedBKernels(this),
       ...recurrentKernels(this),
       ...sequenceKernels(this),
       unary: (op, x, out) => this.unary(op, x, out),
