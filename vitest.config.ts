@@ -8,6 +8,8 @@ const browserSuites = [
   "packages/tensor/src/backends/wasm/gemm.test.ts",
   "packages/tensor/src/backends/sequence.test.ts",
   "packages/tensor/src/ops/ops.test.ts",
+  "packages/tensor/src/row-program.test.ts",
+  "packages/tensor/src/packed-b.test.ts",
   "packages/tensor/src/runtime-compilation.test.ts",
   "packages/autograd/src/rules/rules.test.ts",
   "packages/autograd/src/backward.test.ts",
