@@ -6,12 +6,11 @@
  */
 import { checkRowProgramCall, RowOp, type RowProgram } from "../../row-program.js";
 import type { Storage } from "../../storage.js";
+import { unaryFns } from "./elementwise.js";
 
 let scratch = new Float32Array(0);
 
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
+const { sigmoid } = unaryFns;
 
 export function rowProgram(
   program: RowProgram,
@@ -25,7 +24,6 @@ export function rowProgram(
   const { code, constants, registers } = program;
   if (scratch.length < registers * width) scratch = new Float32Array(registers * width);
   const regs = scratch;
-  const arrays = operands.map((s) => s.array as Float32Array);
   const n = code.length;
   for (let r = 0; r < rows; r++) {
     for (let pc = 0; pc < n; pc += 4) {
@@ -36,7 +34,7 @@ export function rowProgram(
       const b = (code[pc + 3] as number) * width;
       switch (op) {
         case RowOp.LOAD: {
-          const src = arrays[ai] as Float32Array;
+          const src = (operands[ai] as Storage).array as Float32Array;
           const base = (layout[3 * ai] as number) + r * (layout[3 * ai + 1] as number);
           const cs = layout[3 * ai + 2] as number;
           for (let j = 0; j < width; j++) regs[d + j] = src[base + j * cs] as number;
@@ -45,7 +43,7 @@ export function rowProgram(
         case RowOp.STORE:
         case RowOp.ACCUMULATE: {
           const k = code[pc + 1] as number;
-          const dst = arrays[k] as Float32Array;
+          const dst = (operands[k] as Storage).array as Float32Array;
           const base = (layout[3 * k] as number) + r * (layout[3 * k + 1] as number);
           const cs = layout[3 * k + 2] as number;
           if (op === RowOp.STORE) {
