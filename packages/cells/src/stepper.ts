@@ -23,11 +23,10 @@ import {
   zeros,
 } from "@recurrent/tensor";
 import type { CellContext, CellState } from "./cell.js";
-import type { CompiledSegment } from "./compile/codegen.js";
-import { type PhaseScratch, phaseScratch, runSegmentForward } from "./compile/phases.js";
 import { type Plan, planFor } from "./compile/plan.js";
 import { replay } from "./compile/replay.js";
 import { type RowsView, rowsView } from "./compile/rows-view.js";
+import { type ProgramFrame, ProgramRunner, programFrame } from "./compile/run-program.js";
 import { CellError } from "./errors.js";
 import type { Recurrent } from "./recurrent.js";
 
@@ -38,21 +37,16 @@ interface Layer {
   readonly slotTensors: (Tensor | null)[];
   readonly prev: Tensor[];
   readonly next: Tensor[];
-  readonly saved: Tensor[];
-  readonly vecs: (Tensor | null)[];
-  readonly A: ArrayLike<number>[];
-  readonly O: Int32Array;
-  readonly D: Int32Array;
-  readonly V: ArrayLike<number>[];
-  readonly VO: Int32Array;
+  /** Where the level programs read and write; offsets move as the state buffers swap. */
+  readonly frame: ProgramFrame;
+  /** Per level: the forward program (no saved activations), or null. */
+  readonly runners: (ProgramRunner | null)[];
   readonly stateSlots: number[];
   readonly nextSlots: number[];
   /** Per hoisted product and per recurrent product: the views of A and out. */
   readonly hoistedViews: { a: RowsView; out: RowsView }[];
   readonly productViews: { a: RowsView; out: RowsView }[];
   readonly y: Tensor;
-  /** Per level: the scratch of its phased forward, or null. */
-  readonly scratch: (PhaseScratch | null)[];
 }
 
 export interface StepperOptions {
@@ -145,11 +139,15 @@ export class Stepper {
     const stateSlots = parts.map((p) => slots.findIndex((s) => s.kind === "state" && s.key === p));
     const nextSlots = parts.map((p) => slots.findIndex((s) => s.kind === "next" && s.key === p));
     const vecs = lowered.vectors.map((v, i) => (v < 0 ? null : (operands[i] as Tensor)));
-    const saved = plan.segments.map((s) => keep(zeros([B, s?.savedWidth ?? 0], dtype)));
-    const D = new Int32Array(slots.map((s) => s.width));
-    const O = new Int32Array(slots.length);
+    const frame = programFrame(
+      slots.map((s) => s.width),
+      vecs,
+    );
     slotTensors.forEach((t, k) => {
-      if (t !== null) O[k] = t.offset;
+      if (t !== null) {
+        frame.O[k] = t.offset;
+        frame.slot[k] = t.storage;
+      }
     });
     const tensorOf = (k: number) => slotTensors[k] as Tensor;
     const productViews = lowered.products.map((p) => ({
@@ -169,19 +167,13 @@ export class Stepper {
       slotTensors,
       prev,
       next,
-      saved,
-      vecs,
-      A: new Array(slots.length).fill(null),
-      O,
-      D,
-      V: vecs.map((v) => (v === null ? new Float64Array(0) : v.storage.array)),
-      VO: Int32Array.from(vecs.map((v) => (v === null ? 0 : v.offset))),
+      frame,
+      runners: plan.programs.map((l) => (l === null ? null : new ProgramRunner(l.inference))),
       stateSlots,
       nextSlots,
       hoistedViews,
       productViews,
       y,
-      scratch: plan.segments.map((seg) => (seg == null ? null : phaseScratch(seg, B, dtype))),
     };
   }
 
@@ -261,8 +253,9 @@ export class Stepper {
     B: number,
     gemm: ReturnType<typeof kernel<"gemm">>,
   ): void {
-    const { plan, operands, A, O, D, V, VO } = layer;
-    const { lowered, segments } = plan;
+    const { plan, operands, frame } = layer;
+    const { O } = frame;
+    const { lowered } = plan;
     const slots = lowered.slots;
     lowered.hoisted.forEach((p, k) => {
       const views = layer.hoistedViews[k] as { a: RowsView; out: RowsView };
@@ -271,12 +264,20 @@ export class Stepper {
       gemm(views.a, operands[p.operand] as Tensor, views.out, spec(p.transposeB, 0));
     });
     const xSlot = slots.findIndex((s) => s.kind === "x");
-    if (xSlot >= 0) O[xSlot] = x.offset;
+    if (xSlot >= 0) {
+      O[xSlot] = x.offset;
+      frame.slot[xSlot] = x.storage;
+    }
     layer.stateSlots.forEach((k, i) => {
-      O[k] = (layer.prev[i] as Tensor).offset;
+      const t = layer.prev[i] as Tensor;
+      O[k] = t.offset;
+      frame.slot[k] = t.storage;
     });
     layer.nextSlots.forEach((k, i) => {
-      if (k >= 0) O[k] = (layer.next[i] as Tensor).offset;
+      if (k < 0) return;
+      const t = layer.next[i] as Tensor;
+      O[k] = t.offset;
+      frame.slot[k] = t.storage;
     });
     for (let level = 0; level <= lowered.levels; level++) {
       if (level > 0) {
@@ -286,37 +287,7 @@ export class Stepper {
           gemm(views.a, operands[p.operand] as Tensor, views.out, spec(p.transposeB, 0));
         });
       }
-      const segment = segments[level] as CompiledSegment | null | undefined;
-      if (segment === null || segment === undefined) continue;
-      layer.slotTensors.forEach((t, k) => {
-        if (t !== null) A[k] = t.storage.array;
-      });
-      if (xSlot >= 0) A[xSlot] = x.storage.array;
-      layer.stateSlots.forEach((k, i) => {
-        A[k] = (layer.prev[i] as Tensor).storage.array;
-      });
-      layer.nextSlots.forEach((k, i) => {
-        if (k >= 0) A[k] = (layer.next[i] as Tensor).storage.array;
-      });
-      layer.vecs.forEach((v, i) => {
-        if (v !== null) V[i] = v.storage.array;
-      });
-      const act = layer.saved[level] as Tensor;
-      runSegmentForward(
-        segment,
-        layer.scratch[level] ?? null,
-        act.storage.array,
-        act.offset,
-        segment.savedWidth,
-        A,
-        O,
-        D,
-        V,
-        VO,
-        B,
-        null,
-        0,
-      );
+      layer.runners[level]?.run(frame, B, lowered.lane);
     }
     // The next state becomes the previous one: swap the buffers (and the product views reading them).
     for (let i = 0; i < layer.prev.length; i++) {
@@ -338,7 +309,7 @@ export class Stepper {
   dispose(): void {
     for (const layer of this.layers) {
       // (Operands are not disposed: where a parameter is used as it is, an operand is the parameter.)
-      for (const t of [...layer.prev, ...layer.next, ...layer.saved, layer.y]) t.dispose();
+      for (const t of [...layer.prev, ...layer.next, layer.y]) t.dispose();
       for (const t of layer.slotTensors) if (t !== null && t !== layer.y) t.dispose();
     }
     this.input.dispose();

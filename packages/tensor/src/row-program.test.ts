@@ -383,6 +383,41 @@ describe.each(backends)("rowProgram on %s", (name) => {
       ),
     ).toThrow(/code: expected an Int32Array of 4 int32 per instruction, got length 3/);
   });
+
+  it("runs float64 operands in float64 (no rounding to float32) and rejects mixed dtypes", () => {
+    use();
+    const x = [0.1, 1 / 3, -2.5e-9, 7];
+    const y = [3, 1e-12, 1 / 7, -0.5];
+    const f64 = (v: number[]) => {
+      const s = getBackend().alloc("float64", v.length);
+      (s.array as Float64Array).set(v);
+      return s;
+    };
+    const [a, b, out] = [f64(x), f64(y), f64([0, 0, 0, 0])];
+    // out = sigmoid(a) · b + a² (FMA accumulates the product without float32 rounding).
+    const p = program(
+      [
+        [RowOp.LOAD, 0, 0, 0],
+        [RowOp.LOAD, 1, 1, 0],
+        [RowOp.SIGMOID, 2, 0, 0],
+        [RowOp.SQUARE, 3, 0, 0],
+        [RowOp.FMA, 3, 2, 1],
+        [RowOp.STORE, 2, 3, 0],
+      ],
+      4,
+    );
+    run(p, [a, b, out], [0, 2, 1, 0, 2, 1, 0, 2, 1], 2, 2);
+    const want = x.map((v, i) => (y[i] as number) / (1 + Math.exp(-v)) + v * v);
+    const got = Array.from(out.array as Float64Array);
+    got.forEach((g, i) => {
+      expect(Math.abs(g - (want[i] as number))).toBeLessThanOrEqual(
+        1e-15 * Math.abs(want[i] as number),
+      );
+    });
+    expect(() => run(p, [a, storage(y), out], [0, 2, 1, 0, 2, 1, 0, 2, 1], 2, 2)).toThrow(
+      /operand 1: expected float64 storage like the operands before it, got float32/,
+    );
+  });
 });
 
 describe.runIf(backends.includes("wasm"))("rowProgram: wasm agrees with js", () => {

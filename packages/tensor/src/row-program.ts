@@ -32,7 +32,8 @@
  * - ROWSUM dst, a: every dst[j] = Σ_i a[i] (layer norm's mean and variance).
  * - WHERE_POS dst, a, b: dst[j] = dst[j] > 0 ? a[j] : b[j].
  *
- * Storage is float32. New ops may be added at the end of `RowOp`; existing
+ * Storage is float32, or float64 (all operands of one call share a dtype;
+ * float64 runs on the js interpreter, for gradient checks). New ops may be added at the end of `RowOp`; existing
  * numbers never change.
  */
 import { TensorError } from "./errors.js";
@@ -193,11 +194,18 @@ export function checkRowProgramCall(
     );
   }
   if (rows === 0 || width === 0) return;
+  let dtype: string | null = null;
   for (let k = 0; k < operandCount; k++) {
     if (used[k] !== true) continue;
     const s = operands[k] as Storage;
     s.assertLive("rowProgram");
-    if (s.dtype !== "float32") throw programError(`operand ${k}`, "float32 storage", s.dtype);
+    if (s.dtype !== "float32" && s.dtype !== "float64") {
+      throw programError(`operand ${k}`, "float32 or float64 storage", s.dtype);
+    }
+    dtype ??= s.dtype;
+    if (s.dtype !== dtype) {
+      throw programError(`operand ${k}`, `${dtype} storage like the operands before it`, s.dtype);
+    }
     const offset = layout[3 * k] as number;
     const rowStride = layout[3 * k + 1] as number;
     const colStride = layout[3 * k + 2] as number;

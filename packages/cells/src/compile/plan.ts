@@ -1,19 +1,21 @@
 /**
- * A cell's derived plan: traced, lowered and compiled once per (cell,
- * config, input size) and cached, or the reason it cannot be (the step path
+ * A cell's derived plan: traced, lowered and turned into row programs once
+ * per (cell, config, input size) and cached, or the reason it cannot be (the step path
  * then runs). `derivedPathStatus` is what `recurrent list` prints.
  */
 import type { Cell, CellContext, CellDefinition } from "../cell.js";
-import { type CompiledSegment, codegenBlocked, compileSegments, segmentSource } from "./codegen.js";
 import { type Lowered, lower } from "./lower.js";
+import { type LevelPrograms, levelPrograms } from "./programs.js";
 import { replayable } from "./replay.js";
 import { type Trace, TraceError, traceStep } from "./trace.js";
 
 export interface Plan {
   readonly trace: Trace;
   readonly lowered: Lowered;
-  /** By level; null where a level has no element-wise work. */
-  readonly segments: readonly (CompiledSegment | null)[];
+  /** By level, the element-wise work as row programs; null where a level has none. */
+  readonly programs: readonly (LevelPrograms | null)[];
+  /** The same for a sequence with a mask (padded rows keep their state). */
+  readonly maskedPrograms: readonly (LevelPrograms | null)[];
   /** Whether x is read element-wise (then token ids must be made one-hot first). */
   readonly readsX: boolean;
 }
@@ -39,18 +41,12 @@ function build(
     if (error instanceof TraceError) return { reason: error.message };
     return { reason: `tracing failed: ${(error as Error).message}` };
   }
-  const sources = [];
-  for (let level = 0; level <= lowered.levels; level++) {
-    const source = segmentSource(lowered, level);
-    if (source !== null) sources.push(source);
-  }
-  const compiled = compileSegments(sources);
-  if (compiled === null) return { reason: codegenBlocked() ?? "code generation is unavailable" };
-  const segments: (CompiledSegment | null)[] = new Array(lowered.levels + 1).fill(null);
-  for (const s of compiled) segments[s.level] = s;
+  const levels = Array.from({ length: lowered.levels + 1 }, (_, level) => level);
+  const programs = levels.map((level) => levelPrograms(lowered, level, false));
+  const maskedPrograms = levels.map((level) => levelPrograms(lowered, level, true));
   const xSlot = lowered.slots.findIndex((s) => s.kind === "x");
   const readsX = lowered.scalars.some((s) => s.t === "load" && s.slot === xSlot);
-  return { plan: { trace, lowered, segments, readsX } };
+  return { plan: { trace, lowered, programs, maskedPrograms, readsX } };
 }
 
 /** The cached plan for a cell and config (`config.input` included), or why there is none. */

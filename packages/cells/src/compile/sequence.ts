@@ -4,9 +4,9 @@
  *
  * Forward: the hoisted input projections as one GEMM each over all T·B rows
  * (a lookup for token ids); then per step, level by level, the recurrent
- * GEMMs (A_t·op(W) into that step's rows) and one generated element-wise
- * kernel. Backward walks the steps in reverse: per level the generated
- * backward kernel (∂L/∂ products, projections, previous state, vectors),
+ * GEMMs (A_t·op(W) into that step's rows, W packed once per call) and one
+ * element-wise row program. Backward walks the steps in reverse: per level
+ * the backward row program (∂L/∂ products, projections, previous state, vectors),
  * then per product ∂L/∂A_t = ∂L/∂out_t·op(W)ᵀ; after the loop the weight
  * gradients as one large GEMM each (∂L/∂W = ∂L/∂outᵀ·A over all steps).
  * Buffers are made once per call; a step allocates nothing (views are
@@ -20,19 +20,20 @@ import {
   gather,
   kernel,
   matMul,
+  type PackedB,
   reshape,
   type Shape,
   scatterAdd,
   slice,
   type Tensor,
-  tensor,
   transpose,
   zeros,
 } from "@recurrent/tensor";
 import type { Product } from "./lower.js";
-import { phaseScratch, runSegmentForward } from "./phases.js";
 import type { Plan } from "./plan.js";
+import type { LevelPrograms } from "./programs.js";
 import { type RowsView, rowsView } from "./rows-view.js";
+import { type ProgramFrame, ProgramRunner, programFrame } from "./run-program.js";
 
 interface Attrs {
   readonly plan: Plan;
@@ -60,8 +61,7 @@ interface Binding {
   step: number;
 }
 
-const gemmSpec = (transposeB: boolean, beta: number) =>
-  ({ transposeA: false, transposeB, alpha: 1, beta }) as const;
+const packedSpec = (beta: number) => ({ transposeA: false, alpha: 1, beta }) as const;
 
 function hoist(x: Tensor, w: Tensor, p: Product): Tensor {
   if (x.dtype === "int32") {
@@ -95,7 +95,7 @@ const sequenceOp = defineOp<Attrs, Saved>({
         : null;
     const vecs = lowered.vectors.map((v, i) => (v < 0 ? null : contiguous(operands[i] as Tensor)));
     const m = mask === null ? null : contiguous(mask);
-    const acts = plan.segments.map((seg) => empty([T * B, seg?.savedWidth ?? 0], dtype));
+    const acts = plan.programs.map((l) => empty([T * B, l?.savedWidth ?? 0], dtype));
     const saved: Saved = { proj, next, prods, opnds, x2d, state0, vecs, mask: m, saved: acts };
     run(plan, saved, operands as Tensor[], y, T, B, reverse);
     const finals = parts.map((_, i) =>
@@ -134,14 +134,12 @@ const sequenceOp = defineOp<Attrs, Saved>({
       return g ? copy(g, [B, w]) : zeros([B, w], dtype);
     });
     let dPrev = parts.map((part) => empty([B, lowered.stateWidths[part] as number], dtype));
-    const gv = lowered.vectors.map((v, i) =>
-      v < 0 ? new Float64Array(0) : new Float64Array((s.vecs[i] as Tensor).size),
-    );
+    const vecGrads = s.vecs.map((v) => (v === null ? null : zeros(v.shape, dtype)));
     runBackward(
       plan,
       s,
       operands as Tensor[],
-      { dY, dProj, dProds, dOpnds, dX2d, gv },
+      { dY, dProj, dProds, dOpnds, dX2d, vecGrads },
       () => [dCur, dPrev],
       (a, b) => {
         dCur = a;
@@ -200,16 +198,9 @@ const sequenceOp = defineOp<Attrs, Saved>({
         p.transposeB ? matMul(dp, a, { transposeA: true }) : matMul(a, dp, { transposeA: true }),
       );
     });
-    lowered.vectors.forEach((v, i) => {
-      if (v < 0 || !needsGrad(1 + parts.length + i)) return;
-      const shape = (operands[i] as Tensor).shape;
-      addTo(
-        i,
-        tensor(
-          dtype === "float64" ? (gv[i] as Float64Array) : Float32Array.from(gv[i] as Float64Array),
-          { shape, dtype },
-        ),
-      );
+    vecGrads.forEach((v, i) => {
+      if (v !== null && needsGrad(1 + parts.length + i))
+        addTo(i, reshape(v, (operands[i] as Tensor).shape));
     });
     const dxOut = dx === null || ids ? null : reshape(dx as Tensor, x.shape);
     return [
@@ -277,6 +268,38 @@ function bind(t: Tensor): Binding {
   return { tensor: t, base: t.offset, step: t.shape[1] as number };
 }
 
+/** The level programs for this pass (with the mask's handling when there is one). */
+function levelsOf(plan: Plan, s: Saved): readonly (LevelPrograms | null)[] {
+  return s.mask === null ? plan.programs : plan.maskedPrograms;
+}
+
+/** Points the frame at step t's saved activations and mask. */
+function frameStep(
+  f: ProgramFrame,
+  s: Saved,
+  level: number,
+  savedWidth: number,
+  t: number,
+  B: number,
+) {
+  const act = s.saved[level] as Tensor;
+  f.saved = act.storage;
+  f.SO = act.offset + t * B * savedWidth;
+  f.SD = savedWidth;
+  if (s.mask !== null) {
+    f.mask = s.mask.storage;
+    f.MO = s.mask.offset + t * B;
+  }
+}
+
+/** Packs each recurrent product's op(W) (transposed again for the backward's ∂L/∂A) once per call. */
+function packProducts(lowered: Plan["lowered"], operands: Tensor[], backward: boolean): PackedB[] {
+  const packB = kernel("packB");
+  return lowered.products.map((p) =>
+    packB(operands[p.operand] as Tensor, backward ? !p.transposeB : p.transposeB),
+  );
+}
+
 function run(
   plan: Plan,
   s: Saved,
@@ -286,92 +309,73 @@ function run(
   B: number,
   reverse: boolean,
 ): void {
-  const { lowered, segments } = plan;
+  const { lowered } = plan;
   const slots = lowered.slots;
   const n = slots.length;
   const bindings = bindForward(plan, s, y);
-  const A: ArrayLike<number>[] = new Array(n).fill(null);
-  const O = new Int32Array(n);
-  const D = new Int32Array(n);
-  slots.forEach((slot, k) => {
-    D[k] = slot.width;
-  });
-  const V: ArrayLike<number>[] = s.vecs.map((v) =>
-    v === null ? new Float64Array(0) : v.storage.array,
+  const frame = programFrame(
+    slots.map((slot) => slot.width),
+    s.vecs,
   );
-  const VO = Int32Array.from(s.vecs.map((v) => (v === null ? 0 : v.offset)));
+  const { O } = frame;
   const stateSlots = lowered.stateParts.map((part) =>
     slots.findIndex((sl) => sl.kind === "state" && sl.key === part),
   );
-  // Per product: the moving views of A and out, and W.
-  const gemm = kernel("gemm");
+  const levels = levelsOf(plan, s);
+  const runners = levels.map((l) => (l === null ? null : new ProgramRunner(l.forward)));
+  // Per product: the moving views of A and out, and W packed once.
+  const gemmPacked = kernel("gemmPacked");
+  const packed = packProducts(lowered, operands, false);
   const aViews = lowered.products.map((p) => {
     const slotA = slots[p.a];
     if (slotA?.kind === "operand") return rowsView(s.opnds[slotA.key as number] as Tensor, B, p.k);
     return rowsView(s.state0[lowered.stateParts.indexOf(slotA?.key as string)] as Tensor, B, p.k);
   });
   const outViews = lowered.products.map((p, g) => rowsView(s.prods[g] as Tensor, B, p.n));
-  const M = s.mask;
-  const dtype = (s.next[0] ?? y).dtype;
-  const scratch = segments.map((seg) => (seg == null ? null : phaseScratch(seg, B, dtype)));
-  for (let step = 0; step < T; step++) {
-    const t = reverse ? T - 1 - step : step;
-    const prevT = reverse ? t + 1 : t - 1;
-    for (let k = 0; k < n; k++) {
-      const b = bindings[k];
-      if (b != null) O[k] = b.base + t * B * b.step;
-    }
-    stateSlots.forEach((k, i) => {
-      const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
-      O[k] = src.offset + (step === 0 ? 0 : prevT * B * (D[k] as number));
-    });
-    for (let level = 0; level <= lowered.levels; level++) {
-      if (level > 0) {
-        lowered.products.forEach((p, g) => {
-          if (p.level !== level) return;
-          const av = aViews[g] as RowsView;
-          const slotA = slots[p.a];
-          if (slotA?.kind === "state") {
-            const i = lowered.stateParts.indexOf(slotA.key as string);
-            const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
-            av.storage = src.storage;
-            av.offset = O[p.a] as number;
-          } else av.offset = O[p.a] as number;
-          const ov = outViews[g] as RowsView;
-          ov.offset = O[p.out] as number;
-          gemm(av, operands[p.operand] as Tensor, ov, gemmSpec(p.transposeB, 0));
-        });
-      }
-      const segment = segments[level];
-      if (segment === null || segment === undefined) continue;
+  try {
+    for (let step = 0; step < T; step++) {
+      const t = reverse ? T - 1 - step : step;
+      const prevT = reverse ? t + 1 : t - 1;
       for (let k = 0; k < n; k++) {
         const b = bindings[k];
-        if (b != null) A[k] = b.tensor.storage.array;
+        if (b != null) O[k] = b.base + t * B * b.step;
       }
       stateSlots.forEach((k, i) => {
-        A[k] = (step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor)).storage.array;
+        const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
+        O[k] = src.offset + (step === 0 ? 0 : prevT * B * (frame.D[k] as number));
       });
-      for (let i = 0; i < V.length; i++) {
-        const v = s.vecs[i];
-        if (v != null) V[i] = v.storage.array;
+      for (let level = 0; level <= lowered.levels; level++) {
+        if (level > 0) {
+          lowered.products.forEach((p, g) => {
+            if (p.level !== level) return;
+            const av = aViews[g] as RowsView;
+            const slotA = slots[p.a];
+            if (slotA?.kind === "state") {
+              const i = lowered.stateParts.indexOf(slotA.key as string);
+              const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
+              av.storage = src.storage;
+            }
+            av.offset = O[p.a] as number;
+            const ov = outViews[g] as RowsView;
+            ov.offset = O[p.out] as number;
+            gemmPacked(av, packed[g] as PackedB, ov, packedSpec(0));
+          });
+        }
+        const runner = runners[level];
+        if (runner === null || runner === undefined) continue;
+        for (let k = 0; k < n; k++) {
+          const b = bindings[k];
+          if (b != null) frame.slot[k] = b.tensor.storage;
+        }
+        stateSlots.forEach((k, i) => {
+          frame.slot[k] = (step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor)).storage;
+        });
+        frameStep(frame, s, level, (levels[level] as LevelPrograms).savedWidth, t, B);
+        runner.run(frame, B, lowered.lane);
       }
-      const act = s.saved[level] as Tensor;
-      runSegmentForward(
-        segment,
-        scratch[level] ?? null,
-        act.storage.array,
-        act.offset + t * B * segment.savedWidth,
-        segment.savedWidth,
-        A,
-        O,
-        D,
-        V,
-        VO,
-        B,
-        M === null ? null : M.storage.array,
-        M === null ? 0 : M.offset + t * B,
-      );
     }
+  } finally {
+    for (const pk of packed) pk.dispose();
   }
 }
 
@@ -381,7 +385,7 @@ interface GradBuffers {
   dProds: Tensor[];
   dOpnds: (Tensor | null)[];
   dX2d: Tensor | null;
-  gv: Float64Array[];
+  vecGrads: (Tensor | null)[];
 }
 
 function runBackward(
@@ -395,27 +399,17 @@ function runBackward(
   B: number,
   reverse: boolean,
 ): void {
-  const { lowered, segments } = plan;
+  const { lowered } = plan;
   const slots = lowered.slots;
   const n = slots.length;
   const parts = lowered.stateParts;
   const bindings = bindForward(plan, s, s.next[0] ?? g.dY); // y is never loaded in backward
-  const A: ArrayLike<number>[] = new Array(n).fill(null);
-  const O = new Int32Array(n);
-  const D = new Int32Array(n);
-  slots.forEach((slot, k) => {
-    D[k] = slot.width;
-  });
-  const GA: ArrayLike<number>[] = new Array(n).fill(null);
-  const GO = new Int32Array(n);
-  const GD = new Int32Array(n);
-  slots.forEach((slot, k) => {
-    GD[k] = slot.width;
-  });
-  const V: ArrayLike<number>[] = s.vecs.map((v) =>
-    v === null ? new Float64Array(0) : v.storage.array,
+  const frame = programFrame(
+    slots.map((slot) => slot.width),
+    s.vecs,
+    g.vecGrads,
   );
-  const VO = Int32Array.from(s.vecs.map((v) => (v === null ? 0 : v.offset)));
+  const { O, GO, GD } = frame;
   const gradOf = (k: number): { tensor: Tensor; perStep: boolean } | null => {
     const slot = slots[k];
     switch (slot?.kind) {
@@ -434,8 +428,17 @@ function runBackward(
     }
   };
   const grads = slots.map((_, k) => gradOf(k));
-  const gemm = kernel("gemm");
+  const stateSlots = parts.map((part) =>
+    slots.findIndex((sl) => sl.kind === "state" && sl.key === part),
+  );
+  const nextSlots = parts.map((part) =>
+    slots.findIndex((sl) => sl.kind === "next" && sl.key === part),
+  );
+  const levels = levelsOf(plan, s);
+  const runners = levels.map((l) => (l === null ? null : new ProgramRunner(l.backward)));
+  const gemmPacked = kernel("gemmPacked");
   const fill = kernel("fill");
+  const packed = packProducts(lowered, operands, true);
   const dOutViews = lowered.products.map((p, i) => rowsView(g.dProds[i] as Tensor, B, p.n));
   const dAViews = lowered.products.map((p, i) => {
     const slotA = slots[p.a];
@@ -443,84 +446,67 @@ function runBackward(
     const [, prev] = stateGrads();
     return rowsView(prev[parts.indexOf(slotA?.key as string)] as Tensor, B, p.k);
   });
-  const M = s.mask;
-  for (let step = T - 1; step >= 0; step--) {
-    const t = reverse ? T - 1 - step : step;
-    const prevT = reverse ? t + 1 : t - 1;
-    const [cur, prev] = stateGrads();
-    for (const d of prev) fill(d.storage, 0);
-    for (let k = 0; k < n; k++) {
-      const b = bindings[k];
-      if (b != null) O[k] = b.base + t * B * b.step;
-      const gk = grads[k];
-      if (gk != null) GO[k] = gk.tensor.offset + (gk.perStep ? t * B * (GD[k] as number) : 0);
-    }
-    parts.forEach((part, i) => {
-      const ks = slots.findIndex((sl) => sl.kind === "state" && sl.key === part);
-      const kn = slots.findIndex((sl) => sl.kind === "next" && sl.key === part);
-      const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
-      O[ks] = src.offset + (step === 0 ? 0 : prevT * B * (D[ks] as number));
-      GO[ks] = (prev[i] as Tensor).offset;
-      if (kn >= 0) GO[kn] = (cur[i] as Tensor).offset;
-    });
-    for (let level = lowered.levels; level >= 0; level--) {
-      const segment = segments[level];
-      if (segment !== null && segment !== undefined) {
-        for (let k = 0; k < n; k++) {
-          const b = bindings[k];
-          if (b != null) A[k] = b.tensor.storage.array;
-          const gk = grads[k];
-          if (gk != null) GA[k] = gk.tensor.storage.array;
-        }
-        parts.forEach((part, i) => {
-          const ks = slots.findIndex((sl) => sl.kind === "state" && sl.key === part);
-          const kn = slots.findIndex((sl) => sl.kind === "next" && sl.key === part);
-          A[ks] = (step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor)).storage.array;
-          GA[ks] = (prev[i] as Tensor).storage.array;
-          if (kn >= 0) GA[kn] = (cur[i] as Tensor).storage.array;
-        });
-        for (let i = 0; i < V.length; i++) {
-          const v = s.vecs[i];
-          if (v != null) V[i] = v.storage.array;
-        }
-        const act = s.saved[level] as Tensor;
-        segment.backward(
-          act.storage.array,
-          act.offset + t * B * segment.savedWidth,
-          segment.savedWidth,
-          A,
-          O,
-          D,
-          V,
-          VO,
-          GA,
-          GO,
-          GD,
-          g.gv,
-          B,
-          M === null ? null : M.storage.array,
-          M === null ? 0 : M.offset + t * B,
-        );
+  try {
+    for (let step = T - 1; step >= 0; step--) {
+      const t = reverse ? T - 1 - step : step;
+      const prevT = reverse ? t + 1 : t - 1;
+      const [cur, prev] = stateGrads();
+      for (const d of prev) fill(d.storage, 0);
+      for (let k = 0; k < n; k++) {
+        const b = bindings[k];
+        if (b != null) O[k] = b.base + t * B * b.step;
+        const gk = grads[k];
+        if (gk != null) GO[k] = gk.tensor.offset + (gk.perStep ? t * B * (GD[k] as number) : 0);
       }
-      if (level === 0) continue;
-      lowered.products.forEach((p, i) => {
-        if (p.level !== level) return;
-        const dOut = dOutViews[i] as RowsView;
-        dOut.offset = GO[p.out] as number;
-        const dA = dAViews[i] as RowsView;
-        const slotA = slots[p.a];
-        let beta = 0;
-        if (slotA?.kind === "state") {
-          const d = prev[parts.indexOf(slotA.key as string)] as Tensor;
-          dA.storage = d.storage;
-          dA.offset = d.offset;
-          beta = 1;
-        }
-        // out = A·op(W)  ⇒  ∂L/∂A = ∂L/∂out·op(W)ᵀ
-        gemm(dOut, operands[p.operand] as Tensor, dA, gemmSpec(!p.transposeB, beta));
+      parts.forEach((_, i) => {
+        const ks = stateSlots[i] as number;
+        const kn = nextSlots[i] as number;
+        const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
+        O[ks] = src.offset + (step === 0 ? 0 : prevT * B * (frame.D[ks] as number));
+        GO[ks] = (prev[i] as Tensor).offset;
+        if (kn >= 0) GO[kn] = (cur[i] as Tensor).offset;
       });
+      for (let level = lowered.levels; level >= 0; level--) {
+        const runner = runners[level];
+        if (runner !== null && runner !== undefined) {
+          for (let k = 0; k < n; k++) {
+            const b = bindings[k];
+            if (b != null) frame.slot[k] = b.tensor.storage;
+            const gk = grads[k];
+            if (gk != null) frame.grad[k] = gk.tensor.storage;
+          }
+          parts.forEach((_, i) => {
+            const ks = stateSlots[i] as number;
+            const kn = nextSlots[i] as number;
+            frame.slot[ks] = (step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor)).storage;
+            frame.grad[ks] = (prev[i] as Tensor).storage;
+            if (kn >= 0) frame.grad[kn] = (cur[i] as Tensor).storage;
+          });
+          frameStep(frame, s, level, (levels[level] as LevelPrograms).savedWidth, t, B);
+          runner.run(frame, B, lowered.lane);
+        }
+        if (level === 0) continue;
+        lowered.products.forEach((p, i) => {
+          if (p.level !== level) return;
+          const dOut = dOutViews[i] as RowsView;
+          dOut.offset = GO[p.out] as number;
+          const dA = dAViews[i] as RowsView;
+          const slotA = slots[p.a];
+          let beta = 0;
+          if (slotA?.kind === "state") {
+            const d = prev[parts.indexOf(slotA.key as string)] as Tensor;
+            dA.storage = d.storage;
+            dA.offset = d.offset;
+            beta = 1;
+          }
+          // out = A·op(W)  ⇒  ∂L/∂A = ∂L/∂out·op(W)ᵀ
+          gemmPacked(dOut, packed[i] as PackedB, dA, packedSpec(beta));
+        });
+      }
+      setStateGrads(prev, cur);
     }
-    setStateGrads(prev, cur);
+  } finally {
+    for (const pk of packed) pk.dispose();
   }
 }
 

@@ -1,14 +1,26 @@
 /**
  * The js backend's row-program interpreter (format in ../../row-program.ts):
  * the reference the wasm interpreter is tested against. Each row runs the
- * whole program over width-long Float32Array registers; values are computed
- * with Math in float64 and rounded to float32 when stored in a register.
+ * whole program over width-long registers of the operands' dtype (float32:
+ * values are computed with Math in float64 and rounded to float32 when
+ * stored in a register; float64 keeps them whole, for gradient checks).
  */
 import { checkRowProgramCall, RowOp, type RowProgram } from "../../row-program.js";
 import type { Storage } from "../../storage.js";
 import { unaryFns } from "./elementwise.js";
 
-let scratch = new Float32Array(0);
+let scratch32 = new Float32Array(0);
+let scratch64 = new Float64Array(0);
+
+/** Registers for a call: float64 when the operands are, else float32. */
+function registersFor(operands: readonly Storage[], length: number): Float32Array | Float64Array {
+  if (operands.some((s) => s.dtype === "float64")) {
+    if (scratch64.length < length) scratch64 = new Float64Array(length);
+    return scratch64;
+  }
+  if (scratch32.length < length) scratch32 = new Float32Array(length);
+  return scratch32;
+}
 
 const { sigmoid } = unaryFns;
 
@@ -22,8 +34,9 @@ export function rowProgram(
   checkRowProgramCall(program, operands, layout, rows, width);
   if (rows === 0 || width === 0) return;
   const { code, constants, registers } = program;
-  if (scratch.length < registers * width) scratch = new Float32Array(registers * width);
-  const regs = scratch;
+  const regs = registersFor(operands, registers * width);
+  // FMA rounds the product to the register's precision first, as the wasm kernel does.
+  const round = regs instanceof Float32Array ? Math.fround : (x: number) => x;
   const n = code.length;
   for (let r = 0; r < rows; r++) {
     for (let pc = 0; pc < n; pc += 4) {
@@ -34,7 +47,7 @@ export function rowProgram(
       const b = (code[pc + 3] as number) * width;
       switch (op) {
         case RowOp.LOAD: {
-          const src = (operands[ai] as Storage).array as Float32Array;
+          const src = (operands[ai] as Storage).array as Float32Array | Float64Array;
           const base = (layout[3 * ai] as number) + r * (layout[3 * ai + 1] as number);
           const cs = layout[3 * ai + 2] as number;
           for (let j = 0; j < width; j++) regs[d + j] = src[base + j * cs] as number;
@@ -43,7 +56,7 @@ export function rowProgram(
         case RowOp.STORE:
         case RowOp.ACCUMULATE: {
           const k = code[pc + 1] as number;
-          const dst = (operands[k] as Storage).array as Float32Array;
+          const dst = (operands[k] as Storage).array as Float32Array | Float64Array;
           const base = (layout[3 * k] as number) + r * (layout[3 * k + 1] as number);
           const cs = layout[3 * k + 2] as number;
           if (op === RowOp.STORE) {
@@ -60,6 +73,12 @@ export function rowProgram(
         }
         case RowOp.CONST:
           regs.fill(constants[ai] as number, d, d + width);
+          break;
+        case RowOp.FMA:
+          for (let j = 0; j < width; j++) {
+            regs[d + j] =
+              (regs[d + j] as number) + round((regs[a + j] as number) * (regs[b + j] as number));
+          }
           break;
         case RowOp.ROWSUM: {
           let sum = 0;
@@ -121,8 +140,6 @@ function apply(op: number, x: number, y: number, z: number): number {
       return Math.max(x, 0);
     case RowOp.STEP:
       return x > 0 ? 1 : 0;
-    case RowOp.FMA:
-      return z + Math.fround(x * y);
     case RowOp.WHERE_POS:
       return z > 0 ? x : y;
     default:

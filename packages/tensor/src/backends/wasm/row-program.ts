@@ -3,7 +3,7 @@
  * copies the program and the per-call layout into a scratch block of linear
  * memory that grows when needed and is otherwise reused, and runs the SIMD
  * interpreter of assembly/row-program.ts. Operands outside this backend's
- * memory go to the js interpreter.
+ * memory, and float64 ones, go to the js interpreter.
  */
 
 import { checkRowProgramCall, type RowProgram, type RowProgramKernel } from "../../row-program.js";
@@ -40,7 +40,7 @@ export function rowProgramKernel(host: RowProgramHost): RowProgramKernel {
     checkRowProgramCall(program, operands, layout, rows, width);
     if (rows === 0 || width === 0) return;
     for (const s of operands) {
-      if (!(s instanceof WasmStorage)) {
+      if (!(s instanceof WasmStorage) || s.dtype !== "float32") {
         jsKernels.rowProgram(program, operands, layout, rows, width);
         return;
       }
