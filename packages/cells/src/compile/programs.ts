@@ -320,7 +320,7 @@ export function levelPrograms(
     const p = new ProgramBuilder();
     const value = new Map<number, number>();
     /** The forward value of scalar i: reloaded when saved, else recomputed once. */
-    const valueOf = (i: number): number => {
+    const forwardValue = (i: number): number => {
       const known = value.get(i);
       if (known !== undefined) return known;
       const s = lowered.scalars[i] as Scalar;
@@ -329,7 +329,7 @@ export function levelPrograms(
       if (s.t === "load" || s.t === "vec") v = p.load(valueRef(s));
       else if (s.t === "const") v = p.constant(s.value);
       else if (col !== undefined) v = p.load({ kind: "saved", col });
-      else v = emitOp(p, s, s.args.map(valueOf));
+      else v = emitOp(p, s, s.args.map(forwardValue));
       value.set(i, v);
       return v;
     };
@@ -387,7 +387,7 @@ export function levelPrograms(
       }
       if (s.t !== "op") continue;
       const [x, y] = s.args as [number, number];
-      const v = () => valueOf(i);
+      const v = () => forwardValue(i);
       switch (s.op) {
         case "add": // d(x + y) = dx + dy
           add(x, g);
@@ -398,12 +398,12 @@ export function levelPrograms(
           subtract(y, g);
           break;
         case "mul": // d(xy) = y dx + x dy
-          addProduct(x, g, valueOf(y));
-          addProduct(y, g, valueOf(x));
+          addProduct(x, g, forwardValue(y));
+          addProduct(y, g, forwardValue(x));
           break;
         case "div": {
           // d(x/y) = dx/y − (x/y)·dy/y
-          const gy = p.op(RowOp.DIV, g, valueOf(y));
+          const gy = p.op(RowOp.DIV, g, forwardValue(y));
           add(x, gy);
           if (!isConst(y)) subtract(y, p.op(RowOp.MUL, gy, v()));
           break;
@@ -418,17 +418,17 @@ export function levelPrograms(
           addProduct(x, g, p.op(RowOp.ONE_MINUS, p.op(RowOp.SQUARE, v())));
           break;
         case "relu": // relu' = [x > 0]
-          addProduct(x, g, p.op(RowOp.STEP, valueOf(x)));
+          addProduct(x, g, p.op(RowOp.STEP, forwardValue(x)));
           break;
         case "exp": // exp' = exp
           addProduct(x, g, v());
           break;
         case "log": // log' = 1/x
-          add(x, p.op(RowOp.DIV, g, valueOf(x)));
+          add(x, p.op(RowOp.DIV, g, forwardValue(x)));
           break;
         case "square": {
           // (x²)' = 2x
-          const vx = valueOf(x);
+          const vx = forwardValue(x);
           addProduct(x, g, p.op(RowOp.ADD, vx, vx));
           break;
         }
@@ -447,7 +447,7 @@ export function levelPrograms(
           break;
         case "abs": {
           // |x|' = sign x = [x > 0] − [−x > 0]
-          const vx = valueOf(x);
+          const vx = forwardValue(x);
           const sign = p.op(RowOp.SUB, p.op(RowOp.STEP, vx), p.op(RowOp.STEP, p.op(RowOp.NEG, vx)));
           addProduct(x, g, sign);
           break;
@@ -455,7 +455,7 @@ export function levelPrograms(
         case "maximum":
         case "minimum": {
           // The larger (smaller) argument takes the gradient, x on ties: y gets it where y > x (y < x).
-          const [vx, vy] = [valueOf(x), valueOf(y)];
+          const [vx, vy] = [forwardValue(x), forwardValue(y)];
           const toY = p.op(
             RowOp.STEP,
             s.op === "maximum" ? p.op(RowOp.SUB, vy, vx) : p.op(RowOp.SUB, vx, vy),
@@ -467,7 +467,7 @@ export function levelPrograms(
         }
         case "clip": {
           // Passes the gradient inside [min, max]: 1 − [x − max > 0] − [min − x > 0]
-          const vx = valueOf(x);
+          const vx = forwardValue(x);
           const above = p.op(RowOp.STEP, p.op(RowOp.SUB, vx, p.constant(s.max ?? Infinity)));
           const below = p.op(RowOp.STEP, p.op(RowOp.SUB, p.constant(s.min ?? -Infinity), vx));
           addProduct(x, g, p.op(RowOp.ONE_MINUS, p.op(RowOp.ADD, above, below)));
