@@ -23,6 +23,7 @@ import {
   zeros,
 } from "@recurrent/tensor";
 import type { CellContext, CellState } from "./cell.js";
+import { addFoldedVector } from "./compile/fuse.js";
 import { type Plan, planFor } from "./compile/plan.js";
 import { replay } from "./compile/replay.js";
 import { type RowsView, rowsView } from "./compile/rows-view.js";
@@ -45,7 +46,7 @@ interface Layer {
   readonly nextSlots: number[];
   /** Per hoisted product and per recurrent product: the views of A and out. */
   readonly hoistedViews: { a: RowsView; out: RowsView }[];
-  readonly productViews: { a: RowsView; out: RowsView }[];
+  readonly productViews: { a: RowsView; out: RowsView; beta: number }[];
   readonly y: Tensor;
 }
 
@@ -150,13 +151,19 @@ export class Stepper {
       }
     });
     const tensorOf = (k: number) => slotTensors[k] as Tensor;
-    const productViews = lowered.products.map((p) => ({
-      a:
-        slots[p.a]?.kind === "operand"
-          ? rowsView(tensorOf(p.a), B, p.k)
-          : rowsView(prev[parts.indexOf(slots[p.a]?.key as string)] as Tensor, B, p.k),
-      out: rowsView(tensorOf(p.out), B, p.n),
-    }));
+    // A product folded into a projection accumulates into its rows (see compile/fuse.ts).
+    const productViews = lowered.products.map((p, g) => {
+      const into = plan.fusion.productInto[g] as number;
+      const out = into >= 0 ? (lowered.hoisted[into] as { out: number }).out : p.out;
+      return {
+        a:
+          slots[p.a]?.kind === "operand"
+            ? rowsView(tensorOf(p.a), B, p.k)
+            : rowsView(prev[parts.indexOf(slots[p.a]?.key as string)] as Tensor, B, p.k),
+        out: rowsView(tensorOf(out), B, p.n),
+        beta: into >= 0 ? 1 : 0,
+      };
+    });
     const hoistedViews = lowered.hoisted.map((p) => ({
       a: rowsView(y, B, p.k), // set to the layer input per step
       out: rowsView(tensorOf(p.out), B, p.n),
@@ -263,6 +270,12 @@ export class Stepper {
       views.a.offset = x.offset;
       gemm(views.a, operands[p.operand] as Tensor, views.out, spec(p.transposeB, 0));
     });
+    plan.fusion.vectorInto.forEach((h, v) => {
+      if (h >= 0) {
+        const views = layer.hoistedViews[h] as { out: RowsView };
+        addFoldedVector(views.out, operands[v] as Tensor);
+      }
+    });
     const xSlot = slots.findIndex((s) => s.kind === "x");
     if (xSlot >= 0) {
       O[xSlot] = x.offset;
@@ -283,8 +296,8 @@ export class Stepper {
       if (level > 0) {
         lowered.products.forEach((p, g) => {
           if (p.level !== level) return;
-          const views = layer.productViews[g] as { a: RowsView; out: RowsView };
-          gemm(views.a, operands[p.operand] as Tensor, views.out, spec(p.transposeB, 0));
+          const views = layer.productViews[g] as { a: RowsView; out: RowsView; beta: number };
+          gemm(views.a, operands[p.operand] as Tensor, views.out, spec(p.transposeB, views.beta));
         });
       }
       layer.runners[level]?.run(frame, B, lowered.lane);

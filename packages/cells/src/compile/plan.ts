@@ -4,6 +4,7 @@
  * then runs). `derivedPathStatus` is what `recurrent list` prints.
  */
 import type { Cell, CellContext, CellDefinition } from "../cell.js";
+import { type Fusion, fuseSums } from "./fuse.js";
 import { type Lowered, lower } from "./lower.js";
 import { type LevelPrograms, levelPrograms } from "./programs.js";
 import { replayable } from "./replay.js";
@@ -12,6 +13,8 @@ import { type Trace, TraceError, traceStep } from "./trace.js";
 export interface Plan {
   readonly trace: Trace;
   readonly lowered: Lowered;
+  /** Products and vectors folded into the hoisted projections (see fuse.ts). */
+  readonly fusion: Fusion;
   /** By level, the element-wise work as row programs; null where a level has none. */
   readonly programs: readonly (LevelPrograms | null)[];
   /** The same for a sequence with a mask (padded rows keep their state). */
@@ -30,9 +33,10 @@ function build(
 ): PlanResult {
   let trace: Trace;
   let lowered: Lowered;
+  let fusion: Fusion;
   try {
     trace = traceStep(definition, config);
-    lowered = lower(trace);
+    ({ lowered, fusion } = fuseSums(lower(trace)));
     for (const operand of lowered.operands) {
       const why = replayable(trace, operand.node);
       if (why !== null) throw new TraceError(why);
@@ -46,7 +50,7 @@ function build(
   const maskedPrograms = levels.map((level) => levelPrograms(lowered, level, true));
   const xSlot = lowered.slots.findIndex((s) => s.kind === "x");
   const readsX = lowered.scalars.some((s) => s.t === "load" && s.slot === xSlot);
-  return { plan: { trace, lowered, programs, maskedPrograms, readsX } };
+  return { plan: { trace, lowered, fusion, programs, maskedPrograms, readsX } };
 }
 
 /** The cached plan for a cell and config (`config.input` included), or why there is none. */

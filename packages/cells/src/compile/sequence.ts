@@ -25,10 +25,12 @@ import {
   type Shape,
   scatterAdd,
   slice,
+  sum,
   type Tensor,
   transpose,
   zeros,
 } from "@recurrent/tensor";
+import { addFoldedVector } from "./fuse.js";
 import type { Product } from "./lower.js";
 import type { Plan } from "./plan.js";
 import type { LevelPrograms } from "./programs.js";
@@ -82,10 +84,18 @@ const sequenceOp = defineOp<Attrs, Saved>({
     const operands = inputs.slice(1 + parts.length);
     const [T, B] = x.shape as [number, number];
     const dtype = (state0[0] ?? (operands[0] as Tensor)).dtype;
+    const { productInto, vectorInto } = plan.fusion;
     const proj = lowered.hoisted.map((p) => hoist(x, operands[p.operand] as Tensor, p));
+    vectorInto.forEach((h, v) => {
+      if (h >= 0) addFoldedVector(proj[h] as Tensor, operands[v] as Tensor);
+    });
     const next = parts.map((part) => empty([T * B, lowered.stateWidths[part] as number], dtype));
     const y = empty([T * B, lowered.outputWidth], dtype);
-    const prods = lowered.products.map((p) => empty([T * B, p.n], dtype));
+    // A product folded into a projection accumulates into its rows.
+    const prods = lowered.products.map((p, g) => {
+      const h = productInto[g] as number;
+      return h >= 0 ? (proj[h] as Tensor) : empty([T * B, p.n], dtype);
+    });
     const opnds = lowered.products.map((p) =>
       lowered.slots[p.a]?.kind === "operand" ? empty([T * B, p.k], dtype) : null,
     );
@@ -123,7 +133,11 @@ const sequenceOp = defineOp<Attrs, Saved>({
       ? reshape(contiguous(grads[0]), [T * B, lowered.outputWidth])
       : zeros([T * B, lowered.outputWidth], dtype);
     const dProj = lowered.hoisted.map((p) => zeros([T * B, p.n], dtype));
-    const dProds = lowered.products.map((p) => zeros([T * B, p.n], dtype));
+    const { productInto, vectorInto } = plan.fusion;
+    const dProds = lowered.products.map((p, g) => {
+      const h = productInto[g] as number;
+      return h >= 0 ? (dProj[h] as Tensor) : zeros([T * B, p.n], dtype);
+    });
     const dOpnds = lowered.products.map((p) =>
       lowered.slots[p.a]?.kind === "operand" ? empty([B, p.k], dtype) : null,
     );
@@ -197,6 +211,12 @@ const sequenceOp = defineOp<Attrs, Saved>({
         p.operand,
         p.transposeB ? matMul(dp, a, { transposeA: true }) : matMul(a, dp, { transposeA: true }),
       );
+    });
+    vectorInto.forEach((h, v) => {
+      // proj += b on every row  ⇒  ∂L/∂b = Σ_rows ∂L/∂proj
+      if (h >= 0 && needsGrad(1 + parts.length + v)) {
+        addTo(v, reshape(sum(dProj[h] as Tensor, 0), (operands[v] as Tensor).shape));
+      }
     });
     vecGrads.forEach((v, i) => {
       if (v !== null && needsGrad(1 + parts.length + i))
@@ -332,6 +352,7 @@ function run(
     return rowsView(s.state0[lowered.stateParts.indexOf(slotA?.key as string)] as Tensor, B, p.k);
   });
   const outViews = lowered.products.map((p, g) => rowsView(s.prods[g] as Tensor, B, p.n));
+  const fused = plan.fusion.productInto.map((h) => h >= 0);
   try {
     for (let step = 0; step < T; step++) {
       const t = reverse ? T - 1 - step : step;
@@ -358,7 +379,7 @@ function run(
             av.offset = O[p.a] as number;
             const ov = outViews[g] as RowsView;
             ov.offset = O[p.out] as number;
-            gemmPacked(av, packed[g] as PackedB, ov, packedSpec(0));
+            gemmPacked(av, packed[g] as PackedB, ov, packedSpec(fused[g] ? 1 : 0));
           });
         }
         const runner = runners[level];
