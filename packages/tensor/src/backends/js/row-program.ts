@@ -87,62 +87,76 @@ export function rowProgram(
           break;
         }
         default:
-          for (let j = 0; j < width; j++) {
-            const x = regs[a + j] as number;
-            const y = regs[b + j] as number;
-            regs[d + j] = apply(op, x, y, regs[d + j] as number);
-          }
+          (loops[op] as Loop)(regs, d, a, b, width);
       }
     }
   }
 }
 
-/** One element of an element-wise op: x = a[j], y = b[j], z = dst[j] before the op. */
-function apply(op: number, x: number, y: number, z: number): number {
-  switch (op) {
-    case RowOp.COPY:
-      return x;
-    case RowOp.ADD:
-      return x + y;
-    case RowOp.SUB:
-      return x - y;
-    case RowOp.MUL:
-      return x * y;
-    case RowOp.DIV:
-      return x / y;
-    case RowOp.MAX:
-      return Math.max(x, y);
-    case RowOp.MIN:
-      return Math.min(x, y);
-    case RowOp.NEG:
-      return -x;
-    case RowOp.ONE_MINUS:
-      return 1 - x;
-    case RowOp.SQUARE:
-      return x * x;
-    case RowOp.SQRT:
-      return Math.sqrt(x);
-    case RowOp.RSQRT:
-      return 1 / Math.sqrt(x);
-    case RowOp.RECIP:
-      return 1 / x;
-    case RowOp.ABS:
-      return Math.abs(x);
-    case RowOp.EXP:
-      return Math.exp(x);
-    case RowOp.LOG:
-      return Math.log(x);
-    case RowOp.SIGMOID:
-      return sigmoid(x);
-    case RowOp.TANH:
-      return Math.tanh(x);
-    case RowOp.RELU:
-      return Math.max(x, 0);
-    case RowOp.STEP:
-      return x > 0 ? 1 : 0;
-    case RowOp.WHERE_POS:
-      return z > 0 ? x : y;
-    default:
-      throw new Error(`rowProgram: op ${op} reached the interpreter unchecked`);
-  }
-}
+type Regs = Float32Array | Float64Array;
+type Loop = (r: Regs, d: number, a: number, b: number, w: number) => void;
+
+/** One tight loop per element-wise op (a switch per element would dominate the time). */
+const loops: Loop[] = [];
+loops[RowOp.COPY] = (r, d, a, _, w) => r.copyWithin(d, a, a + w);
+loops[RowOp.ADD] = (r, d, a, b, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = (r[a + j] as number) + (r[b + j] as number);
+};
+loops[RowOp.SUB] = (r, d, a, b, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = (r[a + j] as number) - (r[b + j] as number);
+};
+loops[RowOp.MUL] = (r, d, a, b, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = (r[a + j] as number) * (r[b + j] as number);
+};
+loops[RowOp.DIV] = (r, d, a, b, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = (r[a + j] as number) / (r[b + j] as number);
+};
+loops[RowOp.MAX] = (r, d, a, b, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.max(r[a + j] as number, r[b + j] as number);
+};
+loops[RowOp.MIN] = (r, d, a, b, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.min(r[a + j] as number, r[b + j] as number);
+};
+loops[RowOp.NEG] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = -(r[a + j] as number);
+};
+loops[RowOp.ONE_MINUS] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = 1 - (r[a + j] as number);
+};
+loops[RowOp.SQUARE] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = (r[a + j] as number) * (r[a + j] as number);
+};
+loops[RowOp.SQRT] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.sqrt(r[a + j] as number);
+};
+loops[RowOp.RSQRT] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = 1 / Math.sqrt(r[a + j] as number);
+};
+loops[RowOp.RECIP] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = 1 / (r[a + j] as number);
+};
+loops[RowOp.ABS] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.abs(r[a + j] as number);
+};
+loops[RowOp.EXP] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.exp(r[a + j] as number);
+};
+loops[RowOp.LOG] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.log(r[a + j] as number);
+};
+loops[RowOp.SIGMOID] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = sigmoid(r[a + j] as number);
+};
+loops[RowOp.TANH] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.tanh(r[a + j] as number);
+};
+loops[RowOp.RELU] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = Math.max(r[a + j] as number, 0);
+};
+loops[RowOp.STEP] = (r, d, a, _, w) => {
+  for (let j = 0; j < w; j++) r[d + j] = (r[a + j] as number) > 0 ? 1 : 0;
+};
+loops[RowOp.WHERE_POS] = (r, d, a, b, w) => {
+  for (let j = 0; j < w; j++)
+    r[d + j] = (r[d + j] as number) > 0 ? (r[a + j] as number) : (r[b + j] as number);
+};
