@@ -91,9 +91,16 @@ export function cpuHasAvx512() {
  * OPENBLAS_CORETYPE=Haswell (AVX2 kernels, about half the speed: ~100 instead of ~200 GFLOP/s).
  * To force another core, set RECURRENT_BENCH_OPENBLAS_CORETYPE.
  */
+let warnedNoOpenBlas = false;
 export function torchEnv(base = process.env) {
   const env = { ...base };
   const dir = findOpenBlasDir();
+  if (dir === null && !warnedNoOpenBlas) {
+    warnedNoOpenBlas = true;
+    process.stderr.write(
+      "bench: no OpenBLAS found, so PyTorch runs on Debian's reference BLAS (~4 GFLOP/s): its figures are no speed reference. Install it: apt-get install -y libopenblas0-openmp\n",
+    );
+  }
   if (dir) env.LD_LIBRARY_PATH = base.LD_LIBRARY_PATH ? `${dir}:${base.LD_LIBRARY_PATH}` : dir;
   if (base.RECURRENT_BENCH_OPENBLAS_CORETYPE)
     env.OPENBLAS_CORETYPE = base.RECURRENT_BENCH_OPENBLAS_CORETYPE;
