@@ -24,6 +24,7 @@ export { sum, colSum } from "./reduce";
 export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 export { sgemv } from "./gemv";
 export { rowProgram } from "./row-program";
+export { recurrence } from "./recurrence";
 export { softmaxRows } from "./softmax";
 export {
   lstmSequenceForward,

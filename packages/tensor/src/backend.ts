@@ -28,6 +28,7 @@ import type { DType } from "./dtype.js";
 import { TensorError } from "./errors.js";
 import { getRegisteredKernel, type KernelName, type KernelTypes } from "./kernel-registry.js";
 import type { PackedB, PackedGemmSpec } from "./packed-b.js";
+import type { Recurrence } from "./recurrence.js";
 import type { RowProgram } from "./row-program.js";
 import type { Shape } from "./shape.js";
 import type { Storage } from "./storage.js";
@@ -230,6 +231,11 @@ export interface Kernels {
     rows: number,
     width: number,
   ): void;
+  /**
+   * Run a recurrence: per step, packed-B GEMMs and row programs over the
+   * same rows, operands addressed affinely in the step (recurrence.ts).
+   */
+  recurrence(spec: Recurrence, operands: readonly Storage[]): void;
   /** Fused gate arithmetic of one recurrent step (forward and backward). */
   lstmForward(args: LstmForward): void;
   lstmBackward(args: LstmBackward): void;

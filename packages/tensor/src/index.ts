@@ -36,6 +36,13 @@ export type { GeneratorState } from "./random.js";
 export { Generator } from "./random.js";
 export type { OpAttrs, OpName, Recorder } from "./record.js";
 export { recordOp, setRecorder } from "./record.js";
+export type {
+  Recurrence,
+  RecurrenceKernel,
+  RecurrenceOp,
+  StepAddress,
+} from "./recurrence.js";
+export { accumulatesAcrossRows, checkRecurrence, runRecurrence } from "./recurrence.js";
 export type { RowOpCode, RowProgram, RowProgramKernel } from "./row-program.js";
 export { checkRowProgramCall, ROW_OP_COUNT, RowOp } from "./row-program.js";
 export {

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { getBackend, setBackend } from "./backend.js";
+import { getBackend, kernel, setBackend } from "./backend.js";
 import type { WasmBackend } from "./backends/wasm/backend.js";
 import { rowBlocks } from "./backends/wasm/parallel.js";
 import { matMul } from "./ops/mat-mul.js";
 import { Generator } from "./random.js";
+import { RowOp } from "./row-program.js";
 import { runSequenceCase, type SequenceCase } from "./testing/sequence-cases.js";
 import { disableThreads, enableThreads, threadsReady } from "./threads.js";
 
@@ -80,6 +81,75 @@ describe("worker threads", () => {
     // Each row's arithmetic is the same whichever thread runs it: identical results.
     expect(split).toEqual(single);
   });
+
+  it.each([false, true])(
+    "the generic recurrence split by rows equals the one-thread result (accumulating across rows %s)",
+    (acrossRows) => {
+      // h_s = tanh(x_s + h_{s-1}·W) over 10 rows (8 + 2), hidden 66 (scalar tails); with
+      // acrossRows, a program also sums every h into one row (which keeps it on one thread).
+      const [T, B, H] = [25, 10, 66];
+      const run = () => {
+        const backend = getBackend();
+        const fill = (values: Float32Array) => {
+          const s = backend.alloc("float32", values.length);
+          (s.array as Float32Array).set(values);
+          return s;
+        };
+        const rng = new Generator(5);
+        const x = fill(rng.uniform([T * B * H], -1, 1).toTypedArray() as Float32Array);
+        const h = fill(new Float32Array((T + 1) * B * H));
+        const pre = fill(new Float32Array(B * H));
+        const total = fill(new Float32Array(H));
+        const w = fill(rng.uniform([H * H], -0.2, 0.2).toTypedArray() as Float32Array);
+        const packed = kernel("packB")(
+          { storage: w, dtype: "float32", shape: [H, H], strides: [H, 1], offset: 0 },
+          false,
+        );
+        const rows = (operand: number, offset: number, stepStride: number) =>
+          ({ operand, offset, stepStride, rowStride: H, colStride: 1 }) as const;
+        const code = [
+          [RowOp.LOAD, 0, 0, 0],
+          [RowOp.LOAD, 1, 1, 0],
+          [RowOp.ADD, 0, 0, 1],
+          [RowOp.TANH, 0, 0, 0],
+          [RowOp.STORE, 2, 0, 0],
+          ...(acrossRows ? [[RowOp.ACCUMULATE, 3, 0, 0]] : []),
+        ];
+        kernel("recurrence")(
+          {
+            steps: T,
+            rows: B,
+            ops: [
+              { kind: "gemm", a: rows(1, 0, B * H), b: packed, out: rows(2, 0, 0), beta: 0 },
+              {
+                kind: "program",
+                program: {
+                  code: Int32Array.from(code.flat()),
+                  constants: new Float32Array(0),
+                  registers: 2,
+                },
+                operands: [
+                  rows(2, 0, 0),
+                  rows(0, 0, B * H),
+                  rows(1, B * H, B * H),
+                  { operand: 3, offset: 0, stepStride: 0, rowStride: 0, colStride: 1 },
+                ],
+                width: H,
+              },
+            ],
+          },
+          [x, h, pre, total],
+        );
+        packed.dispose();
+        return [...Array.from(h.array as Float32Array), ...Array.from(total.array as Float32Array)];
+      };
+      setBackend("wasm");
+      const single = run();
+      enableThreads({ threads: 2 });
+      expect(getBackend().name).toBe("wasm-threads");
+      expect(run()).toEqual(single);
+    },
+  );
 
   it("a worker's trap is an error on the calling thread, and the pool keeps working", () => {
     const backend = enableThreads({ threads: 2 }) as WasmBackend;

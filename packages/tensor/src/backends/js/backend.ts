@@ -22,6 +22,7 @@ import {
   rnnForward,
 } from "./recurrent.js";
 import { argReduce, reduce, softmax } from "./reduce.js";
+import { runRecurrence } from "../../recurrence.js";
 import { rowProgram } from "./row-program.js";
 
 export const jsKernels: Kernels = {
@@ -45,6 +46,7 @@ export const jsKernels: Kernels = {
   packB,
   gemmPacked,
   rowProgram,
+  recurrence: runRecurrence,
   lstmForward,
   lstmBackward,
   gruForward,

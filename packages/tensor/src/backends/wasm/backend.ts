@@ -33,6 +33,7 @@ import {
   sequenceThreshold,
   type ThreadPool,
 } from "./parallel.js";
+import { recurrenceKernel } from "./recurrence.js";
 import { recurrentKernels } from "./recurrent.js";
 import { rowProgramKernel } from "./row-program.js";
 import { sequenceKernels } from "./sequence.js";
@@ -102,6 +103,7 @@ export class WasmBackend implements Backend {
       matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
       gemm: (a, b, out, spec) => this.gemm(a, b, out, spec),
       rowProgram: rowProgramKernel(this),
+      recurrence: recurrenceKernel(this),
       ...packedBKernels(this),
       ...recurrentKernels(this),
       ...sequenceKernels(this),
@@ -170,6 +172,42 @@ export class WasmBackend implements Backend {
     }
     this.allocator.free(work, workBytes);
     this.allocator.free(packed, packedBytes);
+  }
+
+  /** Blocks of rows `splitRows` would use: one unless a pool is on, `split` allows and `macs` are worth it. */
+  rowBlockCount(rows: number, macs: number, split: boolean): number {
+    return this.rowBlocksFor(rows, macs, split).length;
+  }
+
+  private rowBlocksFor(rows: number, macs: number, split: boolean): [number, number][] {
+    const pool = this.pool;
+    return pool === null || !split || macs < sequenceThreshold
+      ? [[0, rows]]
+      : rowBlocks(rows, pool.threads);
+  }
+
+  /**
+   * Runs the `recurrence` kernel over `rows` rows: on this thread, or one
+   * block of rows per thread (see rowBlockCount); `argsOf(row0, rows, work,
+   * part)` gives each call's arguments (workers bring their own GEMM scratch).
+   */
+  splitRows(
+    rows: number,
+    macs: number,
+    split: boolean,
+    work: number,
+    argsOf: (row0: number, rows: number, work: number, part: number) => readonly number[],
+  ): void {
+    const blocks = this.rowBlocksFor(rows, macs, split);
+    const pool = this.pool;
+    if (pool === null || blocks.length === 1) {
+      this.wasm.recurrence(...(argsOf(0, rows, work, 0) as Parameters<WasmKernels["recurrence"]>));
+      return;
+    }
+    pool.run("recurrence", blocks.length, work, (part, w) => {
+      const [row0, count] = blocks[part] as [number, number];
+      return argsOf(row0, count, w, part);
+    });
   }
 
   /** A raw scratch block in linear memory, for the thread pool's control blocks and scratch. */

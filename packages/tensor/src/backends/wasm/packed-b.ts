@@ -34,7 +34,7 @@ function leading(view: View): number | null {
   return rows > 1 ? rs : Math.max(cols, 1);
 }
 
-class WasmPackedB implements PackedB {
+export class WasmPackedB implements PackedB {
   readonly dtype = "float32";
   private live = true;
 

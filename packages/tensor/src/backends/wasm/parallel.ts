@@ -10,7 +10,7 @@
 import type { Ptr, WasmKernels, WasmSequenceKernels } from "./kernels.js";
 
 /** The kernels a pool can run. */
-export type ParallelKernel = "sgemm" | keyof WasmSequenceKernels;
+export type ParallelKernel = "sgemm" | "recurrence" | keyof WasmSequenceKernels;
 
 export interface ThreadPool {
   /** Threads in all, the calling one included. */
