@@ -6,6 +6,7 @@
  */
 import type { Backend, Kernels, MemoryInfo } from "../../backend.js";
 import { type DType, newArray } from "../../dtype.js";
+import { runRecurrence } from "../../recurrence.js";
 import { ArrayStorage, type Storage } from "../../storage.js";
 import * as sequence from "../sequence.js";
 import { binary, clip, copy, copyInto, fill, unary, where } from "./elementwise.js";
@@ -22,7 +23,6 @@ import {
   rnnForward,
 } from "./recurrent.js";
 import { argReduce, reduce, softmax } from "./reduce.js";
-import { runRecurrence } from "../../recurrence.js";
 import { rowProgram } from "./row-program.js";
 
 export const jsKernels: Kernels = {
