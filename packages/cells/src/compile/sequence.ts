@@ -1,28 +1,37 @@
 /**
  * The derived fused path: one custom differentiable op that runs a cell's
- * lowered step over a whole sequence.
+ * lowered step over a whole sequence as one `recurrence` of
+ * @recurrent/tensor (per step: packed-B GEMMs and row programs, operands
+ * addressed affinely in the step), so the wasm backend runs the whole loop
+ * in one call and splits the rows over its threads.
  *
  * Forward: the hoisted input projections as one GEMM each over all T·B rows
- * (a lookup for token ids); then per step, level by level, the recurrent
- * GEMMs (A_t·op(W) into that step's rows, W packed once per call) and one
- * element-wise row program. Backward walks the steps in reverse: per level
- * the backward row program (∂L/∂ products, projections, previous state, vectors),
- * then per product ∂L/∂A_t = ∂L/∂out_t·op(W)ᵀ; after the loop the weight
- * gradients as one large GEMM each (∂L/∂W = ∂L/∂outᵀ·A over all steps).
- * Buffers are made once per call; a step allocates nothing (views are
- * reused objects whose offsets move).
+ * (a lookup for token ids), folded biases added once; then per step, level
+ * by level, the recurrent GEMMs (A_t·op(W) into that step's rows, W packed
+ * once per call) and the level's element-wise row program. Backward walks
+ * the steps in reverse: per level the backward row program (∂L/∂ products,
+ * projections, previous state, vectors), then per product
+ * ∂L/∂A_t = ∂L/∂out_t·op(W)ᵀ; after the loop the weight gradients as one
+ * large GEMM each (∂L/∂W = ∂L/∂outᵀ·A over all steps).
+ *
+ * Buffers are time-ordered [T·B, w]; each state part lives in one buffer of
+ * T + 1 row blocks (the initial state in the extra block: first going
+ * forwards, last in reverse), so the previous and the next state of step t
+ * are blocks at fixed distances and every address is affine in the step.
  */
 import { defineOp } from "@recurrent/autograd";
 import {
-  concat,
   contiguous,
   empty,
   gather,
   kernel,
   matMul,
   type PackedB,
+  type Recurrence,
+  type RecurrenceOp,
   reshape,
-  type Shape,
+  type StepAddress,
+  type Storage,
   scatterAdd,
   slice,
   sum,
@@ -33,9 +42,7 @@ import {
 import { addFoldedVector } from "./fuse.js";
 import type { Product } from "./lower.js";
 import type { Plan } from "./plan.js";
-import type { LevelPrograms } from "./programs.js";
-import { type RowsView, rowsView } from "./rows-view.js";
-import { type ProgramFrame, ProgramRunner, programFrame } from "./run-program.js";
+import type { BoundProgram, LevelPrograms, OperandRef } from "./programs.js";
 
 interface Attrs {
   readonly plan: Plan;
@@ -45,7 +52,8 @@ interface Attrs {
 
 interface Saved {
   proj: Tensor[];
-  next: Tensor[];
+  /** Per state part: [(T + 1)·B, w], the initial state and every step's next state. */
+  states: Tensor[];
   prods: Tensor[];
   opnds: (Tensor | null)[];
   /** Per level: the saved activations of its segment, [T·B, savedWidth]. */
@@ -55,15 +63,6 @@ interface Saved {
   vecs: (Tensor | null)[];
   mask: Tensor | null;
 }
-
-/** Which slot a per-step binding reads: the tensor and the element offset of step t's rows. */
-interface Binding {
-  tensor: Tensor;
-  base: number;
-  step: number;
-}
-
-const packedSpec = (beta: number) => ({ transposeA: false, alpha: 1, beta }) as const;
 
 function hoist(x: Tensor, w: Tensor, p: Product): Tensor {
   if (x.dtype === "int32") {
@@ -89,7 +88,12 @@ const sequenceOp = defineOp<Attrs, Saved>({
     vectorInto.forEach((h, v) => {
       if (h >= 0) addFoldedVector(proj[h] as Tensor, operands[v] as Tensor);
     });
-    const next = parts.map((part) => empty([T * B, lowered.stateWidths[part] as number], dtype));
+    const states = parts.map((part, i) => {
+      const w = lowered.stateWidths[part] as number;
+      const ext = empty([(T + 1) * B, w], dtype);
+      kernel("copyInto")(state0[i] as Tensor, blockView(ext, initialBlock(T, reverse), B));
+      return ext;
+    });
     const y = empty([T * B, lowered.outputWidth], dtype);
     // A product folded into a projection accumulates into its rows.
     const prods = lowered.products.map((p, g) => {
@@ -106,17 +110,10 @@ const sequenceOp = defineOp<Attrs, Saved>({
     const vecs = lowered.vectors.map((v, i) => (v < 0 ? null : contiguous(operands[i] as Tensor)));
     const m = mask === null ? null : contiguous(mask);
     const acts = plan.programs.map((l) => empty([T * B, l?.savedWidth ?? 0], dtype));
-    const saved: Saved = { proj, next, prods, opnds, x2d, state0, vecs, mask: m, saved: acts };
-    run(plan, saved, operands as Tensor[], y, T, B, reverse);
-    const finals = parts.map((_, i) =>
-      T === 0
-        ? (state0[i] as Tensor)
-        : contiguous(
-            reshape(
-              slice(next[i] as Tensor, [(reverse ? 0 : T - 1) * B], [(reverse ? 1 : T) * B]),
-              [B, next[i]?.shape[1] as number],
-            ),
-          ),
+    const saved: Saved = { proj, states, prods, opnds, x2d, state0, vecs, mask: m, saved: acts };
+    runForward(plan, saved, operands as Tensor[], y, T, B, reverse);
+    const finals = states.map((ext) =>
+      contiguous(blockView(ext, finalBlock(T, reverse), B) as Tensor),
     );
     const width = lowered.outputWidth;
     return { outputs: [reshape(y, [T, B, width]), ...finals], saved };
@@ -142,26 +139,26 @@ const sequenceOp = defineOp<Attrs, Saved>({
       lowered.slots[p.a]?.kind === "operand" ? empty([B, p.k], dtype) : null,
     );
     const dX2d = s.x2d === null ? null : zeros(s.x2d.shape, dtype);
-    let dCur = parts.map((part, i) => {
-      const g = grads[1 + i];
+    // Per state part, the gradients of every block of `states`; the final state's come in.
+    const dStates = parts.map((part, i) => {
       const w = lowered.stateWidths[part] as number;
-      return g ? copy(g, [B, w]) : zeros([B, w], dtype);
+      const d = zeros([(T + 1) * B, w], dtype);
+      const g = grads[1 + i];
+      if (g) kernel("copyInto")(reshape(g, [B, w]), blockView(d, finalBlock(T, reverse), B));
+      return d;
     });
-    let dPrev = parts.map((part) => empty([B, lowered.stateWidths[part] as number], dtype));
     const vecGrads = s.vecs.map((v) => (v === null ? null : zeros(v.shape, dtype)));
     runBackward(
       plan,
       s,
       operands as Tensor[],
-      { dY, dProj, dProds, dOpnds, dX2d, vecGrads },
-      () => [dCur, dPrev],
-      (a, b) => {
-        dCur = a;
-        dPrev = b;
-      },
+      { dY, dProj, dProds, dOpnds, dX2d, dStates, vecGrads },
       T,
       B,
       reverse,
+    );
+    const dState0 = dStates.map((d) =>
+      contiguous(blockView(d, initialBlock(T, reverse), B) as Tensor),
     );
 
     // Weight and input gradients as large GEMMs over all steps.
@@ -204,7 +201,7 @@ const sequenceOp = defineOp<Attrs, Saved>({
       if (slotA?.kind === "operand") a = s.opnds[g] as Tensor;
       else {
         const i = parts.indexOf(slotA?.key as string);
-        a = previousStates(s.next[i] as Tensor, s.state0[i] as Tensor, T, B, reverse);
+        a = previousStates(s.states[i] as Tensor, T, B, reverse);
       }
       const dp = dProds[g] as Tensor;
       addTo(
@@ -225,17 +222,11 @@ const sequenceOp = defineOp<Attrs, Saved>({
     const dxOut = dx === null || ids ? null : reshape(dx as Tensor, x.shape);
     return [
       needsGrad(0) ? dxOut : null,
-      ...parts.map((_, i) => (needsGrad(1 + i) ? (dCur[i] as Tensor) : null)),
+      ...parts.map((_, i) => (needsGrad(1 + i) ? (dState0[i] as Tensor) : null)),
       ...operands.map((_, i) => (needsGrad(1 + parts.length + i) ? (opGrads[i] ?? null) : null)),
     ];
   },
 });
-
-function copy(g: Tensor, shape: Shape): Tensor {
-  const out = empty(shape, g.dtype);
-  kernel("copy")(reshape(g, shape), out.storage);
-  return out;
-}
 
 function addTensors(a: Tensor, b: Tensor): Tensor {
   const out = empty(a.shape, a.dtype);
@@ -243,49 +234,180 @@ function addTensors(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** [T·B, w]: row block t holds the state step t started from. */
-function previousStates(
-  next: Tensor,
-  state0: Tensor,
-  T: number,
-  B: number,
-  reverse: boolean,
-): Tensor {
-  const w = next.shape[1] as number;
-  if (T === 1) return reshape(state0, [B, w]);
-  const steps = reshape(next, [T, B, w]);
-  const first = reshape(state0, [1, B, w]);
-  const joined = reverse
-    ? concat([slice(steps, [1], [T]), first], 0)
-    : concat([first, slice(steps, [0], [T - 1])], 0);
-  return reshape(joined, [T * B, w]);
+/** The block of `states` holding the initial state: the first going forwards, the last in reverse. */
+const initialBlock = (T: number, reverse: boolean) => (reverse ? T : 0);
+/** The block holding the state after the last step. */
+const finalBlock = (T: number, reverse: boolean) => (reverse ? 0 : T);
+
+/** Row block `block` ([B, w]) of a [(T + 1)·B, w] buffer. */
+function blockView(ext: Tensor, block: number, B: number): Tensor {
+  return slice(ext, [block * B], [(block + 1) * B]);
 }
 
-/** Slot bindings for one pass: a tensor per slot and where step t's rows start. */
-function bindForward(plan: Plan, s: Saved, y: Tensor): (Binding | null)[] {
+/** [T·B, w]: row block t holds the state step t started from (a slice of `states`, no copy). */
+function previousStates(states: Tensor, T: number, B: number, reverse: boolean): Tensor {
+  return reverse ? slice(states, [B], [(T + 1) * B]) : slice(states, [0], [T * B]);
+}
+
+/** Which way a pass walks time: the time step of the kernel's step 0, and ±1 per step. */
+interface Walk {
+  readonly first: number;
+  readonly dir: 1 | -1;
+  readonly B: number;
+}
+
+/** Collects the storages a recurrence reads and writes, one index per storage. */
+class Operands {
+  readonly storages: Storage[] = [];
+  index(t: Tensor): number {
+    let i = this.storages.indexOf(t.storage);
+    if (i < 0) {
+      i = this.storages.length;
+      this.storages.push(t.storage);
+    }
+    return i;
+  }
+}
+
+/** Rows of time step t of a time-ordered [T·B, w] buffer (shifted `blocks` row blocks), column `col`. */
+function perStep(
+  o: Operands,
+  t: Tensor,
+  walk: Walk,
+  col = 0,
+  lane = true,
+  blocks = 0,
+): StepAddress {
+  const w = t.shape[1] as number;
+  return {
+    operand: o.index(t),
+    offset: t.offset + (walk.first + blocks) * walk.B * w + col,
+    stepStride: walk.dir * walk.B * w,
+    rowStride: w,
+    colStride: lane ? 1 : 0,
+  };
+}
+
+/** The same rows every step ([B, w]). */
+function fixed(o: Operands, t: Tensor, col = 0, lane = true): StepAddress {
+  return {
+    operand: o.index(t),
+    offset: t.offset + col,
+    stepStride: 0,
+    rowStride: t.shape[t.rank - 1] as number,
+    colStride: lane ? 1 : 0,
+  };
+}
+
+/** One row for every row and step (a vector). */
+function broadcast(o: Operands, t: Tensor, col: number, lane: boolean): StepAddress {
+  return {
+    operand: o.index(t),
+    offset: t.offset + col,
+    stepStride: 0,
+    rowStride: 0,
+    colStride: lane ? 1 : 0,
+  };
+}
+
+/** Where a pass finds each slot's values and gradients (null where the pass has none). */
+interface Places {
+  value(slot: number, col: number, lane: boolean): StepAddress;
+  grad(slot: number, col: number, lane: boolean): StepAddress;
+}
+
+/** Row block offsets of the previous and the next state of step t within `states`. */
+const prevShift = (reverse: boolean) => (reverse ? 1 : 0);
+const nextShift = (reverse: boolean) => (reverse ? 0 : 1);
+
+function slotPlaces(
+  plan: Plan,
+  s: Saved,
+  y: Tensor | null,
+  g: GradBuffers | null,
+  o: Operands,
+  walk: Walk,
+  reverse: boolean,
+): Places {
   const { lowered } = plan;
-  return lowered.slots.map((slot): Binding | null => {
-    switch (slot.kind) {
+  const parts = lowered.stateParts;
+  const none = (what: string): never => {
+    throw new Error(`derived path: no ${what} in this pass`);
+  };
+  const place = (slot: number, col: number, lane: boolean, grad: boolean): StepAddress => {
+    const sl = lowered.slots[slot];
+    const key = sl?.key as number;
+    const at = (t: Tensor | null | undefined, blocks = 0) =>
+      t == null
+        ? none(`${sl?.kind} ${grad ? "gradient" : "value"}`)
+        : perStep(o, t, walk, col, lane, blocks);
+    switch (sl?.kind) {
       case "x":
-        return s.x2d === null ? null : bind(s.x2d);
+        return at(grad ? g?.dX2d : s.x2d);
       case "proj":
-        return bind(s.proj[slot.key as number] as Tensor);
+        return at(grad ? g?.dProj[key] : s.proj[key]);
       case "product":
-        return bind(s.prods[slot.key as number] as Tensor);
-      case "next":
-        return bind(s.next[lowered.stateParts.indexOf(slot.key as string)] as Tensor);
+        return at(grad ? g?.dProds[key] : s.prods[key]);
       case "y":
-        return bind(y);
-      case "operand":
-        return bind(s.opnds[slot.key as number] as Tensor);
+        return at(grad ? g?.dY : y);
+      case "operand": {
+        if (!grad) return at(s.opnds[key]);
+        const d = g?.dOpnds[key];
+        return d == null ? none("operand gradient") : fixed(o, d, col, lane);
+      }
+      case "state":
+      case "next": {
+        const i = parts.indexOf(sl.key as string);
+        const t = grad ? g?.dStates[i] : s.states[i];
+        return at(t, sl.kind === "state" ? prevShift(reverse) : nextShift(reverse));
+      }
       default:
-        return null; // the previous state moves: set per step
+        return none(`slot ${slot}`);
+    }
+  };
+  return {
+    value: (slot, col, lane) => place(slot, col, lane, false),
+    grad: (slot, col, lane) => place(slot, col, lane, true),
+  };
+}
+
+/** A level's program with its operands placed for this pass. */
+function programOp(
+  bound: BoundProgram,
+  level: LevelPrograms,
+  places: Places,
+  s: Saved,
+  vecGrads: readonly (Tensor | null)[] | null,
+  o: Operands,
+  walk: Walk,
+  width: number,
+): RecurrenceOp {
+  const act = s.saved[level.level] as Tensor;
+  const operands = bound.operands.map((ref: OperandRef): StepAddress => {
+    switch (ref.kind) {
+      case "slot":
+        return places.value(ref.slot, ref.col, ref.lane);
+      case "grad":
+        return places.grad(ref.slot, ref.col, ref.lane);
+      case "vec":
+        return broadcast(o, s.vecs[ref.vec] as Tensor, ref.col, ref.lane);
+      case "vecGrad":
+        return broadcast(o, vecGrads?.[ref.vec] as Tensor, ref.col, ref.lane);
+      case "saved":
+        return perStep(o, act, walk, ref.col);
+      case "mask": {
+        const m = s.mask as Tensor;
+        return {
+          operand: o.index(m),
+          offset: m.offset + walk.first * walk.B,
+          stepStride: walk.dir * walk.B,
+          rowStride: 1,
+          colStride: 0,
+        };
+      }
     }
   });
-}
-
-function bind(t: Tensor): Binding {
-  return { tensor: t, base: t.offset, step: t.shape[1] as number };
+  return { kind: "program", program: bound.program, operands, width };
 }
 
 /** The level programs for this pass (with the mask's handling when there is one). */
@@ -293,34 +415,15 @@ function levelsOf(plan: Plan, s: Saved): readonly (LevelPrograms | null)[] {
   return s.mask === null ? plan.programs : plan.maskedPrograms;
 }
 
-/** Points the frame at step t's saved activations and mask. */
-function frameStep(
-  f: ProgramFrame,
-  s: Saved,
-  level: number,
-  savedWidth: number,
-  t: number,
-  B: number,
-) {
-  const act = s.saved[level] as Tensor;
-  f.saved = act.storage;
-  f.SO = act.offset + t * B * savedWidth;
-  f.SD = savedWidth;
-  if (s.mask !== null) {
-    f.mask = s.mask.storage;
-    f.MO = s.mask.offset + t * B;
-  }
-}
-
 /** Packs each recurrent product's op(W) (transposed again for the backward's ∂L/∂A) once per call. */
-function packProducts(lowered: Plan["lowered"], operands: Tensor[], backward: boolean): PackedB[] {
+function packProducts(plan: Plan, operands: Tensor[], backward: boolean): PackedB[] {
   const packB = kernel("packB");
-  return lowered.products.map((p) =>
+  return plan.lowered.products.map((p) =>
     packB(operands[p.operand] as Tensor, backward ? !p.transposeB : p.transposeB),
   );
 }
 
-function run(
+function runForward(
   plan: Plan,
   s: Saved,
   operands: Tensor[],
@@ -330,71 +433,34 @@ function run(
   reverse: boolean,
 ): void {
   const { lowered } = plan;
-  const slots = lowered.slots;
-  const n = slots.length;
-  const bindings = bindForward(plan, s, y);
-  const frame = programFrame(
-    slots.map((slot) => slot.width),
-    s.vecs,
-  );
-  const { O } = frame;
-  const stateSlots = lowered.stateParts.map((part) =>
-    slots.findIndex((sl) => sl.kind === "state" && sl.key === part),
-  );
+  const o = new Operands();
+  const walk: Walk = { first: reverse ? T - 1 : 0, dir: reverse ? -1 : 1, B };
+  const places = slotPlaces(plan, s, y, null, o, walk, reverse);
   const levels = levelsOf(plan, s);
-  const runners = levels.map((l) => (l === null ? null : new ProgramRunner(l.forward)));
-  // Per product: the moving views of A and out, and W packed once.
-  const gemmPacked = kernel("gemmPacked");
-  const packed = packProducts(lowered, operands, false);
-  const aViews = lowered.products.map((p) => {
-    const slotA = slots[p.a];
-    if (slotA?.kind === "operand") return rowsView(s.opnds[slotA.key as number] as Tensor, B, p.k);
-    return rowsView(s.state0[lowered.stateParts.indexOf(slotA?.key as string)] as Tensor, B, p.k);
-  });
-  const outViews = lowered.products.map((p, g) => rowsView(s.prods[g] as Tensor, B, p.n));
-  const fused = plan.fusion.productInto.map((h) => h >= 0);
+  const packed = packProducts(plan, operands, false);
   try {
-    for (let step = 0; step < T; step++) {
-      const t = reverse ? T - 1 - step : step;
-      const prevT = reverse ? t + 1 : t - 1;
-      for (let k = 0; k < n; k++) {
-        const b = bindings[k];
-        if (b != null) O[k] = b.base + t * B * b.step;
-      }
-      stateSlots.forEach((k, i) => {
-        const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
-        O[k] = src.offset + (step === 0 ? 0 : prevT * B * (frame.D[k] as number));
-      });
-      for (let level = 0; level <= lowered.levels; level++) {
-        if (level > 0) {
-          lowered.products.forEach((p, g) => {
-            if (p.level !== level) return;
-            const av = aViews[g] as RowsView;
-            const slotA = slots[p.a];
-            if (slotA?.kind === "state") {
-              const i = lowered.stateParts.indexOf(slotA.key as string);
-              const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
-              av.storage = src.storage;
-            }
-            av.offset = O[p.a] as number;
-            const ov = outViews[g] as RowsView;
-            ov.offset = O[p.out] as number;
-            gemmPacked(av, packed[g] as PackedB, ov, packedSpec(fused[g] ? 1 : 0));
+    const ops: RecurrenceOp[] = [];
+    for (let level = 0; level <= lowered.levels; level++) {
+      if (level > 0) {
+        lowered.products.forEach((p, g) => {
+          if (p.level !== level) return;
+          const into = plan.fusion.productInto[g] as number;
+          ops.push({
+            kind: "gemm",
+            a: places.value(p.a, 0, true),
+            b: packed[g] as PackedB,
+            out: places.value(p.out, 0, true),
+            beta: into >= 0 ? 1 : 0,
           });
-        }
-        const runner = runners[level];
-        if (runner === null || runner === undefined) continue;
-        for (let k = 0; k < n; k++) {
-          const b = bindings[k];
-          if (b != null) frame.slot[k] = b.tensor.storage;
-        }
-        stateSlots.forEach((k, i) => {
-          frame.slot[k] = (step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor)).storage;
         });
-        frameStep(frame, s, level, (levels[level] as LevelPrograms).savedWidth, t, B);
-        runner.run(frame, B, lowered.lane);
+      }
+      const programs = levels[level];
+      if (programs != null) {
+        ops.push(programOp(programs.forward, programs, places, s, null, o, walk, lowered.lane));
       }
     }
+    const spec: Recurrence = { steps: T, rows: B, ops };
+    kernel("recurrence")(spec, o.storages);
   } finally {
     for (const pk of packed) pk.dispose();
   }
@@ -406,6 +472,7 @@ interface GradBuffers {
   dProds: Tensor[];
   dOpnds: (Tensor | null)[];
   dX2d: Tensor | null;
+  dStates: Tensor[];
   vecGrads: (Tensor | null)[];
 }
 
@@ -414,118 +481,40 @@ function runBackward(
   s: Saved,
   operands: Tensor[],
   g: GradBuffers,
-  stateGrads: () => [Tensor[], Tensor[]],
-  setStateGrads: (cur: Tensor[], prev: Tensor[]) => void,
   T: number,
   B: number,
   reverse: boolean,
 ): void {
   const { lowered } = plan;
-  const slots = lowered.slots;
-  const n = slots.length;
-  const parts = lowered.stateParts;
-  const bindings = bindForward(plan, s, s.next[0] ?? g.dY); // y is never loaded in backward
-  const frame = programFrame(
-    slots.map((slot) => slot.width),
-    s.vecs,
-    g.vecGrads,
-  );
-  const { O, GO, GD } = frame;
-  const gradOf = (k: number): { tensor: Tensor; perStep: boolean } | null => {
-    const slot = slots[k];
-    switch (slot?.kind) {
-      case "x":
-        return g.dX2d === null ? null : { tensor: g.dX2d, perStep: true };
-      case "proj":
-        return { tensor: g.dProj[slot.key as number] as Tensor, perStep: true };
-      case "product":
-        return { tensor: g.dProds[slot.key as number] as Tensor, perStep: true };
-      case "y":
-        return { tensor: g.dY, perStep: true };
-      case "operand":
-        return { tensor: g.dOpnds[slot.key as number] as Tensor, perStep: false };
-      default:
-        return null; // state / next: the swapping buffers
-    }
-  };
-  const grads = slots.map((_, k) => gradOf(k));
-  const stateSlots = parts.map((part) =>
-    slots.findIndex((sl) => sl.kind === "state" && sl.key === part),
-  );
-  const nextSlots = parts.map((part) =>
-    slots.findIndex((sl) => sl.kind === "next" && sl.key === part),
-  );
+  const o = new Operands();
+  const walk: Walk = { first: reverse ? 0 : T - 1, dir: reverse ? 1 : -1, B };
+  const places = slotPlaces(plan, s, null, g, o, walk, reverse);
   const levels = levelsOf(plan, s);
-  const runners = levels.map((l) => (l === null ? null : new ProgramRunner(l.backward)));
-  const gemmPacked = kernel("gemmPacked");
-  const fill = kernel("fill");
-  const packed = packProducts(lowered, operands, true);
-  const dOutViews = lowered.products.map((p, i) => rowsView(g.dProds[i] as Tensor, B, p.n));
-  const dAViews = lowered.products.map((p, i) => {
-    const slotA = slots[p.a];
-    if (slotA?.kind === "operand") return rowsView(g.dOpnds[i] as Tensor, B, p.k);
-    const [, prev] = stateGrads();
-    return rowsView(prev[parts.indexOf(slotA?.key as string)] as Tensor, B, p.k);
-  });
+  const packed = packProducts(plan, operands, true);
   try {
-    for (let step = T - 1; step >= 0; step--) {
-      const t = reverse ? T - 1 - step : step;
-      const prevT = reverse ? t + 1 : t - 1;
-      const [cur, prev] = stateGrads();
-      for (const d of prev) fill(d.storage, 0);
-      for (let k = 0; k < n; k++) {
-        const b = bindings[k];
-        if (b != null) O[k] = b.base + t * B * b.step;
-        const gk = grads[k];
-        if (gk != null) GO[k] = gk.tensor.offset + (gk.perStep ? t * B * (GD[k] as number) : 0);
+    const ops: RecurrenceOp[] = [];
+    for (let level = lowered.levels; level >= 0; level--) {
+      const programs = levels[level];
+      if (programs != null) {
+        ops.push(
+          programOp(programs.backward, programs, places, s, g.vecGrads, o, walk, lowered.lane),
+        );
       }
-      parts.forEach((_, i) => {
-        const ks = stateSlots[i] as number;
-        const kn = nextSlots[i] as number;
-        const src = step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor);
-        O[ks] = src.offset + (step === 0 ? 0 : prevT * B * (frame.D[ks] as number));
-        GO[ks] = (prev[i] as Tensor).offset;
-        if (kn >= 0) GO[kn] = (cur[i] as Tensor).offset;
-      });
-      for (let level = lowered.levels; level >= 0; level--) {
-        const runner = runners[level];
-        if (runner !== null && runner !== undefined) {
-          for (let k = 0; k < n; k++) {
-            const b = bindings[k];
-            if (b != null) frame.slot[k] = b.tensor.storage;
-            const gk = grads[k];
-            if (gk != null) frame.grad[k] = gk.tensor.storage;
-          }
-          parts.forEach((_, i) => {
-            const ks = stateSlots[i] as number;
-            const kn = nextSlots[i] as number;
-            frame.slot[ks] = (step === 0 ? (s.state0[i] as Tensor) : (s.next[i] as Tensor)).storage;
-            frame.grad[ks] = (prev[i] as Tensor).storage;
-            if (kn >= 0) frame.grad[kn] = (cur[i] as Tensor).storage;
-          });
-          frameStep(frame, s, level, (levels[level] as LevelPrograms).savedWidth, t, B);
-          runner.run(frame, B, lowered.lane);
-        }
-        if (level === 0) continue;
-        lowered.products.forEach((p, i) => {
-          if (p.level !== level) return;
-          const dOut = dOutViews[i] as RowsView;
-          dOut.offset = GO[p.out] as number;
-          const dA = dAViews[i] as RowsView;
-          const slotA = slots[p.a];
-          let beta = 0;
-          if (slotA?.kind === "state") {
-            const d = prev[parts.indexOf(slotA.key as string)] as Tensor;
-            dA.storage = d.storage;
-            dA.offset = d.offset;
-            beta = 1;
-          }
-          // out = A·op(W)  ⇒  ∂L/∂A = ∂L/∂out·op(W)ᵀ
-          gemmPacked(dOut, packed[i] as PackedB, dA, packedSpec(beta));
+      if (level === 0) continue;
+      lowered.products.forEach((p, i) => {
+        if (p.level !== level) return;
+        // out = A·op(W)  ⇒  ∂L/∂A = ∂L/∂out·op(W)ᵀ (added into the previous state's gradient)
+        const intoState = lowered.slots[p.a]?.kind === "state";
+        ops.push({
+          kind: "gemm",
+          a: places.grad(p.out, 0, true),
+          b: packed[i] as PackedB,
+          out: places.grad(p.a, 0, true),
+          beta: intoState ? 1 : 0,
         });
-      }
-      setStateGrads(prev, cur);
+      });
     }
+    kernel("recurrence")({ steps: T, rows: B, ops }, o.storages);
   } finally {
     for (const pk of packed) pk.dispose();
   }
