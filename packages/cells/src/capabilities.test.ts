@@ -115,9 +115,16 @@ describe("cell capabilities", () => {
 });
 
 describe("fusedSupport", () => {
-  it("names the hand-written fused paths, the derived ones, and why a cell runs step by step", () => {
-    for (const cell of [rnn, lstm, gru]) expect(fusedSupport(cell).path).toBe("hand-written");
+  it("names the derived fused paths, a cell's own, and why a cell runs step by step", () => {
+    // The built-ins have no kernels of their own: their fused path is derived from their step too.
+    for (const cell of [rnn, lstm, gru]) {
+      expect(fusedSupport(cell)).toEqual({ path: "derived", why: "generated from its step" });
+    }
     expect(fusedSupport(minimal)).toEqual({ path: "derived", why: "generated from its step" });
+    // A plugin may still bring a whole-sequence function of its own.
+    expect(fusedSupport(defineCell({ ...minimal, name: "test/own", fused: () => null })).path).toBe(
+      "hand-written",
+    );
     expect(fusedSupport(createCell(minimal, { hidden: 2 })).path).toBe("derived");
     // An output made outside the recorded ops cannot be derived: the runner unrolls the step.
     const constant = defineCell({

@@ -29,7 +29,7 @@ export interface FusedSupport {
  * else for its defaults.
  *
  * @example
- * fusedSupport(lstm).path; // "hand-written"
+ * fusedSupport(lstm).path; // "derived"
  * fusedSupport(createCell(peepholeLstm)); // { path: "derived", why: "generated from its step" }
  */
 export function fusedSupport(cell: CellDefinition | Cell): FusedSupport {

@@ -1,8 +1,8 @@
 /**
  * @recurrent/cells — the note's ladder of sequence models as cells, the
  * contract for writing your own, and the runner that unrolls any cell over
- * time (stacked, bidirectional, masked, full or truncated BPTT), with fused
- * fast paths for rnn, lstm and gru.
+ * time (stacked, bidirectional, masked, full or truncated BPTT), with a
+ * fused whole-sequence path derived from any cell's step.
  */
 
 export type { Initializer } from "@recurrent/nn";
@@ -40,10 +40,6 @@ export type { DerivedPathStatus } from "./compile/plan.js";
 export { derivedPathStatus } from "./compile/plan.js";
 export type { CellErrorCode } from "./errors.js";
 export { CellError } from "./errors.js";
-export type { SequenceOptions } from "./fused/buffers.js";
-export { gruSequence } from "./fused/gru.js";
-export { lstmSequence } from "./fused/lstm.js";
-export { rnnSequence } from "./fused/rnn.js";
 export type { FusedSupport } from "./fused-support.js";
 export { formatFusedSupport, fusedSupport } from "./fused-support.js";
 export type {

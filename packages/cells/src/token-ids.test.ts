@@ -1,7 +1,8 @@
 /**
  * Token ids as the input of `Recurrent`: int32 [T, B] standing for one-hot
- * rows. The built-in fused paths look W_ih's columns up instead of
- * multiplying by the one-hot matrix; every other path gets the one-hot rows.
+ * rows. The derived fused path looks W_ih's columns up instead of
+ * multiplying by the one-hot matrix (where the cell reads x only through
+ * that product); every other path gets the one-hot rows.
  * Either way the model must be the one that reads `oneHot(ids)`: the same
  * outputs, final states and parameter gradients. Plus gradcheck of the lookup
  * path and the error for an id out of range.
@@ -13,7 +14,7 @@ import { type Cell, createCell } from "./cell.js";
 import { gru } from "./cells/gru.js";
 import { lstm } from "./cells/lstm.js";
 import { rnn } from "./cells/rnn.js";
-import { lstmSequence } from "./fused/lstm.js";
+import { runDerived } from "./compile/derived.js";
 import { Recurrent, type RecurrentOptions } from "./recurrent.js";
 import { expectClose } from "./testing/helpers.js";
 
@@ -23,7 +24,7 @@ const [T, B] = [5, 3];
 const kinds: [string, () => Cell][] = [
   ["lstm", () => createCell(lstm, { hidden: 6 })],
   ["gru", () => createCell(gru, { hidden: 6 })],
-  ["gru reset-before (no fused path)", () => createCell(gru, { hidden: 6, resetAfter: false })],
+  ["gru reset-before", () => createCell(gru, { hidden: 6, resetAfter: false })],
   ["rnn relu", () => createCell(rnn, { hidden: 6, nonlinearity: "relu" })],
 ];
 
@@ -81,6 +82,7 @@ describe("token ids equal one-hot rows", () => {
   it("the lookup path passes gradcheck in float64 (W_ih, W_hh, biases, initial state)", () => {
     const g = new Generator(9);
     const H = 3;
+    const cell = createCell(lstm, { hidden: H });
     const x = g.randint([4, 2], 0, V);
     const f64 = (shape: number[]) => requireGrad(g.normal(shape, 0, 0.5, "float64"));
     const inputs = [
@@ -94,9 +96,26 @@ describe("token ids equal one-hot rows", () => {
     const probe = g.normal([4, 2, H], 0, 1, "float64");
     gradcheck(
       (...t: Tensor[]) => {
-        const [h0, c0, wIh, wHh, bIh, bHh] = t as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
-        const { y, h } = lstmSequence(x, h0, c0, { wIh, wHh, bIh, bHh }, { reverse: true });
-        return add(sum(mul(y, probe)), sum(h));
+        const [h, c, weight_ih, weight_hh, bias_ih, bias_hh] = t as [
+          Tensor,
+          Tensor,
+          Tensor,
+          Tensor,
+          Tensor,
+          Tensor,
+        ];
+        const result = runDerived({
+          cell,
+          params: { weight_ih, weight_hh, bias_ih, bias_hh },
+          x,
+          oneHot: () => oneHot(x, V, "float64"),
+          input: V,
+          state: { h, c },
+          mask: null,
+          reverse: true,
+        });
+        if (result === null) throw new Error("the derived path declined the lstm");
+        return add(sum(mul(result.outputs, probe)), sum(result.state.h as Tensor));
       },
       inputs,
       { name: "lstm over token ids" },

@@ -14,8 +14,7 @@
 import { z } from "@recurrent/registry";
 import { add, matMul, mul, sigmoid, split, sub, type Tensor, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
-import { gruSequence } from "../fused/gru.js";
-import { biasOption, biasOrZeros, biasShapes, plusBias } from "./optional-bias.js";
+import { biasOption, biasShapes, plusBias } from "./optional-bias.js";
 
 export const gru = defineCell({
   name: "gru",
@@ -66,21 +65,5 @@ export const gru = defineCell({
     }
     const next = add(mul(sub(1, zg), n), mul(zg, prev));
     return { output: next, state: { h: next } };
-  },
-  tokenIds: true,
-  fused: ({ x, state, params, config, mask, reverse }) => {
-    if (!config.resetAfter) return null;
-    const { y, h } = gruSequence(
-      x,
-      state.h,
-      {
-        wIh: params.weight_ih,
-        wHh: params.weight_hh,
-        bIh: biasOrZeros(params.bias_ih, params.weight_hh),
-        bHh: biasOrZeros(params.bias_hh, params.weight_hh),
-      },
-      { mask, reverse },
-    );
-    return { outputs: y, state: { h } };
   },
 });

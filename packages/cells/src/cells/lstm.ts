@@ -21,8 +21,7 @@ import { z } from "@recurrent/registry";
 import { add, matMul, mul, sigmoid, split, type Tensor, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
 import { CellError } from "../errors.js";
-import { lstmSequence } from "../fused/lstm.js";
-import { biasOption, biasOrZeros, plusBias } from "./optional-bias.js";
+import { biasOption, plusBias } from "./optional-bias.js";
 
 export const lstm = defineCell({
   name: "lstm",
@@ -94,22 +93,5 @@ export const lstm = defineCell({
     const hNext =
       p.weight_hr === undefined ? full : matMul(full, p.weight_hr, { transposeB: true });
     return { output: hNext, state: { h: hNext, c: cNext } };
-  },
-  tokenIds: true,
-  fused: ({ x, state, params, config, mask, reverse }) => {
-    if (config.projSize > 0) return null; // the fused kernel has no projection: the step path
-    const { y, h, c } = lstmSequence(
-      x,
-      state.h,
-      state.c,
-      {
-        wIh: params.weight_ih,
-        wHh: params.weight_hh,
-        bIh: biasOrZeros(params.bias_ih, params.weight_hh),
-        bHh: biasOrZeros(params.bias_hh, params.weight_hh),
-      },
-      { mask, reverse },
-    );
-    return { outputs: y, state: { h, c } };
   },
 });

@@ -1,12 +1,10 @@
 /**
  * The `bias` option the built-in rnn, lstm and gru share, as PyTorch's
  * `bias=False`: without it the cell has no `bias_ih` / `bias_hh` at all (so
- * a PyTorch state dict without biases loads strictly), its step adds none,
- * and the fused paths, which always add two bias vectors, get zeros that
- * are not parameters.
+ * a PyTorch state dict without biases loads strictly) and its step adds none.
  */
 import { z } from "@recurrent/registry";
-import { add, type Tensor, zeros } from "@recurrent/tensor";
+import { add, type Tensor } from "@recurrent/tensor";
 
 export const biasOption = z
   .boolean()
@@ -24,9 +22,4 @@ export function biasShapes(
 /** x + b, or x where the cell has no bias. */
 export function plusBias(x: Tensor, b: Tensor | undefined): Tensor {
   return b === undefined ? x : add(x, b);
-}
-
-/** The bias a fused path adds: the parameter, or zeros like `weight`'s rows where there is none. */
-export function biasOrZeros(b: Tensor | undefined, weight: Tensor): Tensor {
-  return b ?? zeros([weight.shape[0] as number], weight.dtype);
 }

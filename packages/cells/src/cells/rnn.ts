@@ -11,8 +11,7 @@
 import { z } from "@recurrent/registry";
 import { add, matMul, relu, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
-import { rnnSequence } from "../fused/rnn.js";
-import { biasOption, biasOrZeros, biasShapes, plusBias } from "./optional-bias.js";
+import { biasOption, biasShapes, plusBias } from "./optional-bias.js";
 
 export const rnn = defineCell({
   name: "rnn",
@@ -37,20 +36,5 @@ export const rnn = defineCell({
     );
     const next = nonlinearity === "relu" ? relu(pre) : tanh(pre);
     return { output: next, state: { h: next } };
-  },
-  tokenIds: true,
-  fused: ({ x, state, params, config, mask, reverse }) => {
-    const { y, h } = rnnSequence(
-      x,
-      state.h,
-      {
-        wIh: params.weight_ih,
-        wHh: params.weight_hh,
-        bIh: biasOrZeros(params.bias_ih, params.weight_hh),
-        bHh: biasOrZeros(params.bias_hh, params.weight_hh),
-      },
-      { mask, reverse, activation: config.nonlinearity },
-    );
-    return { outputs: y, state: { h } };
   },
 });

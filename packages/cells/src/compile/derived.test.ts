@@ -137,6 +137,17 @@ describe("derivedPathStatus", () => {
   });
 });
 
+describe("a width-1 output among wider rows (ar with hidden 1 reads 3 inputs)", () => {
+  it("runs lanes of 1, equal to the step path, and passes gradcheck", () => {
+    const cell = createCell(ar, { tau: 2, hidden: 1 });
+    const x = new Generator(4).normal([5, 2, 3], 0, 1, "float64");
+    const out = (fused: boolean | "derived") =>
+      new Recurrent(cell, { inputSize: 3, seed: 1, fused, dtype: "float64" }).forward(x).output;
+    expectClose(out("derived"), out(false), { rtol: 1e-10, atol: 1e-12, label: "output" });
+    expect(gradcheckDerived(cell, true).checked).toBeGreaterThan(0);
+  });
+});
+
 describe("gradcheck of the generated backward", () => {
   it.each(cells)("%s, masked, both directions", (_name, make) => {
     expect(gradcheckDerived(make(), false).checked).toBeGreaterThan(0);

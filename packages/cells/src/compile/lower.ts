@@ -172,6 +172,11 @@ export function lower(trace: Trace): Lowered {
       if (begin > 0) lane = gcd(lane, begin);
     }
   }
+  // Stored rows (the next state parts, the output) are written whole lanes at a time, so their
+  // widths must be multiples of the lane too (a width-1 output forces lanes of 1).
+  for (const id of [...Object.values(trace.state), trace.output]) {
+    lane = gcd(lane, (nodes[id] as TraceNode).shape[1] as number);
+  }
   if (lane === 0) lane = 1;
 
   const slots: Slot[] = [];
