@@ -160,8 +160,8 @@ export function fuseSums(lowered: Lowered): { lowered: Lowered; fusion: Fusion }
   const out: Scalar[] = [];
   const map = new Map<number, number>();
   scalars.forEach((s, i) => {
-    const leaves = trees.get(i);
-    if (leaves !== undefined && leaves.some(folded)) {
+    const leaves = trees.get(i) ?? [];
+    if (leaves.some(folded)) {
       const kept = leaves.filter((l) => !folded(l)).map((l) => map.get(l) as number);
       let acc = kept[0] as number;
       for (const l of kept.slice(1)) {

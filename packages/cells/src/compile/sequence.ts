@@ -395,7 +395,8 @@ function programOp(
         return broadcast(o, vecGrads?.[ref.vec] as Tensor, ref.col, ref.lane);
       case "saved":
         return perStep(o, act, walk, ref.col);
-      case "mask": {
+      default: {
+        // The mask: one scalar per row, time-ordered [T, B].
         const m = s.mask as Tensor;
         return {
           operand: o.index(m),
