@@ -2,18 +2,18 @@ import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
 import { chromiumLaunchOptions } from "./scripts/chromium.js";
 
-/** Suites that also run in headless Chromium: the wasm backend, autograd, a fused cell, optimizers. */
+/** Suites that also run in headless Chromium: the wasm backend, autograd, the derived fused path, optimizers. */
 const browserSuites = [
   "packages/tensor/src/backends/wasm/kernels.test.ts",
   "packages/tensor/src/backends/wasm/gemm.test.ts",
-  "packages/tensor/src/backends/sequence.test.ts",
+  "packages/tensor/src/recurrence.test.ts",
   "packages/tensor/src/ops/ops.test.ts",
   "packages/tensor/src/row-program.test.ts",
   "packages/tensor/src/packed-b.test.ts",
   "packages/tensor/src/runtime-compilation.test.ts",
   "packages/autograd/src/rules/rules.test.ts",
   "packages/autograd/src/backward.test.ts",
-  "packages/cells/src/fused/fused.test.ts",
+  "packages/cells/src/compile/derived.test.ts",
   "packages/optim/src/optimizer.test.ts",
 ];
 

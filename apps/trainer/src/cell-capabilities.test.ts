@@ -78,9 +78,7 @@ describe("the trainer reads capabilities", () => {
     expect(after("lstm")).toContain(
       "      capabilities: hidden sizes the state · tokens embedded by default · recurrent state · recurrent weights weight_hh · exports as torch.nn.LSTM",
     );
-    expect(after("lstm")).toContain(
-      "      fused: hand-written (options it lacks take the derived or the step path)",
-    );
+    expect(after("lstm")).toContain("      fused: derived (generated from its step)");
     expect(after("markov")).toContain(
       "      capabilities: hidden sizes the output · tokens one-hot by default · no recurrent state · exact fit: bigram counts of the training split",
     );

@@ -80,7 +80,7 @@ function runAll(model: Recurrent, masked: boolean, dtype: "float32" | "float64")
 describe.each(fusedKinds)("%s: the fused path equals the step path", (_, makeCell) => {
   it.each(configurations.map((c) => [JSON.stringify(c), c] as const))("%s", (_, c) => {
     const { masked, ...options } = c;
-    // float32 at the 1e-5 relative (fused.test.ts holds each fused op to float64 rounding).
+    // float32 at the 1e-5 relative (compile/derived.test.ts holds the path to float64 rounding).
     for (const [dtype, tolerance] of [["float32", { rtol: 1e-5, atol: 1e-6 }]] as const) {
       const build = (fused: boolean) =>
         new Recurrent(makeCell(), { ...options, inputSize: 3, seed: 4, dtype, fused });

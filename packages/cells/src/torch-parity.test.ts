@@ -9,7 +9,7 @@
  * gradients of every parameter, of the input and of the initial state must
  * match, on the fused path (the default) and on the path derived from the
  * cell's step (compile/) for every case, and on the step
- * path for the two-layer bidirectional masked ones (fused.test.ts and
+ * path for the two-layer bidirectional masked ones (compile/derived.test.ts and
  * recurrent.test.ts hold the two paths equal elsewhere). PyTorch ran the masked
  * cases on pack_padded_sequence(enforce_sorted=False); we run a [T, B] mask
  * built from the same lengths.

@@ -21,16 +21,7 @@ export {
 } from "./elementwise";
 export { exp, log, tanh, sigmoid, relu } from "./unary";
 export { sum, colSum } from "./reduce";
-export { lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward } from "./recurrent";
 export { sgemv } from "./gemv";
 export { rowProgram } from "./row-program";
 export { recurrence } from "./recurrence";
 export { softmaxRows } from "./softmax";
-export {
-  lstmSequenceForward,
-  lstmSequenceBackward,
-  gruSequenceForward,
-  gruSequenceBackward,
-  rnnSequenceForward,
-  rnnSequenceBackward,
-} from "./sequence";

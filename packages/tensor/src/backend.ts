@@ -16,14 +16,6 @@
  */
 
 import { type BuiltinBackends, builtinBackends } from "./backends/builtin.js";
-import type {
-  GruSequenceBackward,
-  GruSequenceForward,
-  LstmSequenceBackward,
-  LstmSequenceForward,
-  RnnSequenceBackward,
-  RnnSequenceForward,
-} from "./backends/sequence.js";
 import type { DType } from "./dtype.js";
 import { TensorError } from "./errors.js";
 import { getRegisteredKernel, type KernelName, type KernelTypes } from "./kernel-registry.js";
@@ -92,98 +84,6 @@ export interface MatMulSpec {
   readonly batchStridesB: Shape;
 }
 
-/** Arguments of the fused recurrent kernels (see backends/js/recurrent.ts for the maths). */
-export interface LstmForward {
-  readonly batch: number;
-  readonly hidden: number;
-  /** [B, 4H] pre-activations in, activations (i, f, g, o) out. */
-  readonly gates: View;
-  readonly cPrev: View;
-  readonly hPrev: View;
-  readonly c: View;
-  readonly h: View;
-  /** The step's output: h, or 0 where masked. */
-  readonly y: View;
-  /** [B] 1/0 per row, or null for no mask. */
-  readonly mask: View | null;
-}
-
-export interface LstmBackward {
-  readonly batch: number;
-  readonly hidden: number;
-  readonly gates: View;
-  readonly cPrev: View;
-  readonly c: View;
-  readonly mask: View | null;
-  /** ∂L/∂h_t from later steps. */
-  readonly dh: View;
-  /** ∂L/∂y_t, the step's output, or null. */
-  readonly dy: View | null;
-  /** In: ∂L/∂c_t from later steps; out: ∂L/∂c_{t−1}. */
-  readonly dc: View;
-  /** Out: ∂L/∂(gate pre-activations) [B, 4H]. */
-  readonly dGates: View;
-  /** Out: the part of ∂L/∂h_{t−1} that skips the product (masked rows). */
-  readonly dhPass: View;
-}
-
-export interface GruForward {
-  readonly batch: number;
-  readonly hidden: number;
-  /** x·W_ihᵀ + b_ih [B, 3H]. */
-  readonly xp: View;
-  /** h₋·W_hhᵀ + b_hh [B, 3H]. */
-  readonly hp: View;
-  /** Out: (r, z, n) [B, 3H]. */
-  readonly gates: View;
-  readonly hPrev: View;
-  readonly h: View;
-  readonly y: View;
-  readonly mask: View | null;
-}
-
-export interface GruBackward {
-  readonly batch: number;
-  readonly hidden: number;
-  readonly gates: View;
-  readonly hp: View;
-  readonly hPrev: View;
-  readonly mask: View | null;
-  readonly dh: View;
-  readonly dy: View | null;
-  /** Out: ∂L/∂xp [B, 3H]. */
-  readonly dxp: View;
-  /** Out: ∂L/∂hp [B, 3H]. */
-  readonly dhp: View;
-  /** Out: the direct part of ∂L/∂h₋ (dh·z, or dh where masked). */
-  readonly dhPass: View;
-}
-
-export interface RnnForward {
-  readonly batch: number;
-  readonly hidden: number;
-  readonly activation: "tanh" | "relu";
-  /** Pre-activations in, activations out [B, H]. */
-  readonly pre: View;
-  readonly hPrev: View;
-  readonly h: View;
-  readonly y: View;
-  readonly mask: View | null;
-}
-
-export interface RnnBackward {
-  readonly batch: number;
-  readonly hidden: number;
-  readonly activation: "tanh" | "relu";
-  /** The saved activations [B, H]. */
-  readonly act: View;
-  readonly mask: View | null;
-  readonly dh: View;
-  readonly dy: View | null;
-  readonly dPre: View;
-  readonly dhPass: View;
-}
-
 /** A single in-place matrix product (see `Kernels.gemm`). */
 export interface GemmSpec {
   readonly transposeA: boolean;
@@ -236,20 +136,6 @@ export interface Kernels {
    * same rows, operands addressed affinely in the step (recurrence.ts).
    */
   recurrence(spec: Recurrence, operands: readonly Storage[]): void;
-  /** Fused gate arithmetic of one recurrent step (forward and backward). */
-  lstmForward(args: LstmForward): void;
-  lstmBackward(args: LstmBackward): void;
-  gruForward(args: GruForward): void;
-  gruBackward(args: GruBackward): void;
-  rnnForward(args: RnnForward): void;
-  rnnBackward(args: RnnBackward): void;
-  /** A layer's whole recurrence, forward and backward (see backends/sequence.ts). */
-  lstmSequenceForward(args: LstmSequenceForward): void;
-  lstmSequenceBackward(args: LstmSequenceBackward): void;
-  gruSequenceForward(args: GruSequenceForward): void;
-  gruSequenceBackward(args: GruSequenceBackward): void;
-  rnnSequenceForward(args: RnnSequenceForward): void;
-  rnnSequenceBackward(args: RnnSequenceBackward): void;
   /** Softmax or log-softmax along `axis`. */
   softmax(x: View, axis: number, log: boolean, out: Storage): void;
   /** out = x.take(indices, axis): `out` has shape x[:axis] + indices + x[axis+1:]. */

@@ -5,7 +5,6 @@ import { rowBlocks } from "./backends/wasm/parallel.js";
 import { matMul } from "./ops/mat-mul.js";
 import { Generator } from "./random.js";
 import { RowOp } from "./row-program.js";
-import { runSequenceCase, type SequenceCase } from "./testing/sequence-cases.js";
 import { disableThreads, enableThreads, threadsReady } from "./threads.js";
 
 describe("worker threads", () => {
@@ -39,47 +38,6 @@ describe("worker threads", () => {
     ).toTypedArray();
     // The same kernel on the same blocks: identical results.
     expect(Array.from(split)).toEqual(Array.from(single));
-  });
-
-  // Large enough to pass the split threshold; 10 rows split unevenly (8 + 2), hidden sizes
-  // that leave scalar tails, masks and both directions.
-  const recurrences: SequenceCase[] = [
-    { cell: "lstm", steps: 25, batch: 10, hidden: 66 },
-    {
-      cell: "lstm",
-      steps: 25,
-      batch: 10,
-      hidden: 66,
-      reverse: true,
-      lengths: [25, 3, 0, 7, 25, 1, 9, 25, 4, 12],
-    },
-    { cell: "gru", steps: 25, batch: 10, hidden: 66, dy: false },
-    {
-      cell: "gru",
-      steps: 25,
-      batch: 10,
-      hidden: 66,
-      reverse: true,
-      lengths: [2, 25, 25, 8, 0, 25, 25, 3, 5, 6],
-    },
-    { cell: "rnn", steps: 25, batch: 10, hidden: 66 },
-    {
-      cell: "rnn",
-      steps: 25,
-      batch: 10,
-      hidden: 66,
-      activation: "relu",
-      lengths: [25, 3, 0, 7, 25, 1, 9, 25, 4, 12],
-    },
-  ];
-
-  it.each(recurrences)("recurrences split by batch rows equal the one-thread result: %o", (c) => {
-    setBackend("wasm");
-    const single = runSequenceCase(c);
-    enableThreads({ threads: 2 });
-    const split = runSequenceCase(c);
-    // Each row's arithmetic is the same whichever thread runs it: identical results.
-    expect(split).toEqual(single);
   });
 
   it.each([false, true])(
@@ -163,18 +121,22 @@ describe("worker threads", () => {
 
   it("a worker's trap is an error on the calling thread, and the pool keeps working", () => {
     const backend = enableThreads({ threads: 2 }) as WasmBackend;
-    const [T, B, H] = [2, 8, 4];
-    const weights = { transB: 1, n: H, k: H, b: 0, ldb: H };
-    const work = backend.wasm.sgemmWorkBytes(B, H, H);
-    // The worker's block gets pointers far past the end of memory; the caller's block none.
+    // The worker's block gets a descriptor far past the end of memory; the caller's one of no ops.
+    const desc = backend.allocBytes(16);
+    new Int32Array(backend.linearMemory.buffer, desc, 4).fill(0);
     const far = 2 ** 31 - 64;
     expect(() =>
-      backend.runRows("rnnSequenceForward", B, 2 ** 30, work, weights, (row0, rows, w, packed) =>
-        row0 === 0
-          ? [0, B, H, 0, 0, 0, 0, 0, packed, 0, 0, 0, 0, 0, w]
-          : [T, B, H, 0, 0, row0, rows, far, packed, far, far, far, 0, w],
-      ),
-    ).toThrow("threads: 1 worker(s) failed running rnnSequenceForward (a WebAssembly trap)");
+      backend.splitRows(8, 2 ** 30, true, 0, (row0, rows, w, part) => [
+        part === 0 ? desc : far,
+        1,
+        row0,
+        rows,
+        w,
+        0,
+        0,
+      ]),
+    ).toThrow("threads: 1 worker(s) failed running recurrence (a WebAssembly trap)");
+    backend.freeBytes(desc, 16);
     const rng = new Generator(5);
     const a = rng.uniform([64, 300], -1, 1);
     const b = rng.uniform([300, 600], -1, 1);

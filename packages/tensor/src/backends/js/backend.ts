@@ -8,30 +8,15 @@ import type { Backend, Kernels, MemoryInfo } from "../../backend.js";
 import { type DType, newArray } from "../../dtype.js";
 import { runRecurrence } from "../../recurrence.js";
 import { ArrayStorage, type Storage } from "../../storage.js";
-import * as sequence from "../sequence.js";
 import { binary, clip, copy, copyInto, fill, unary, where } from "./elementwise.js";
 import { gather, scatterAdd } from "./gather.js";
 import { gemm } from "./gemm.js";
 import { matMul } from "./mat-mul.js";
 import { gemmPacked, packB } from "./packed-b.js";
-import {
-  gruBackward,
-  gruForward,
-  lstmBackward,
-  lstmForward,
-  rnnBackward,
-  rnnForward,
-} from "./recurrent.js";
 import { argReduce, reduce, softmax } from "./reduce.js";
 import { rowProgram } from "./row-program.js";
 
 export const jsKernels: Kernels = {
-  lstmSequenceForward: (a) => sequence.lstmSequenceForward(jsKernels, a),
-  lstmSequenceBackward: (a) => sequence.lstmSequenceBackward(jsKernels, a),
-  gruSequenceForward: (a) => sequence.gruSequenceForward(jsKernels, a),
-  gruSequenceBackward: (a) => sequence.gruSequenceBackward(jsKernels, a),
-  rnnSequenceForward: (a) => sequence.rnnSequenceForward(jsKernels, a),
-  rnnSequenceBackward: (a) => sequence.rnnSequenceBackward(jsKernels, a),
   fill,
   copy,
   copyInto,
@@ -47,12 +32,6 @@ export const jsKernels: Kernels = {
   gemmPacked,
   rowProgram,
   recurrence: runRecurrence,
-  lstmForward,
-  lstmBackward,
-  gruForward,
-  gruBackward,
-  rnnForward,
-  rnnBackward,
   softmax,
   gather,
   scatterAdd,

@@ -24,19 +24,17 @@ import { jsKernels } from "../js/backend.js";
 import { batchOffsets } from "../js/mat-mul.js";
 import { isDense } from "../js/strided.js";
 import { LinearAllocator } from "./allocator.js";
-import { instantiateKernels, type WasmKernels, type WasmSequenceKernels } from "./kernels.js";
+import { instantiateKernels, type WasmKernels } from "./kernels.js";
 import { packedBKernels } from "./packed-b.js";
 import {
   columnSplitSgemm,
   gemmThreshold,
+  recurrenceThreshold,
   rowBlocks,
-  sequenceThreshold,
   type ThreadPool,
 } from "./parallel.js";
 import { recurrenceKernel } from "./recurrence.js";
-import { recurrentKernels } from "./recurrent.js";
 import { rowProgramKernel } from "./row-program.js";
-import { sequenceKernels } from "./sequence.js";
 import { WasmStorage } from "./storage.js";
 
 /** How a matrix operand sits in memory: row-major with leading dimension `ld`, maybe transposed. */
@@ -105,8 +103,6 @@ export class WasmBackend implements Backend {
       rowProgram: rowProgramKernel(this),
       recurrence: recurrenceKernel(this),
       ...packedBKernels(this),
-      ...recurrentKernels(this),
-      ...sequenceKernels(this),
       unary: (op, x, out) => this.unary(op, x, out),
       binary: (op, a, b, shape, out) => this.binary(op, a, b, shape, out),
       reduce: (op, x, axes, out) => this.reduce(op, x, axes, out),
@@ -139,41 +135,6 @@ export class WasmBackend implements Backend {
       : this.parallelSgemm;
   }
 
-  /**
-   * Runs a whole-recurrence kernel over `batch` rows: on one thread, or in
-   * blocks of rows on the pool's threads when the recurrence (`macs`
-   * multiply-adds) is worth it. The recurrent weights `weights` are packed
-   * once for all steps and threads; `argsOf(row0, rows, work, packed)` gives
-   * the arguments of one block, whose GEMMs need `workBytes` of scratch.
-   */
-  runRows(
-    name: keyof WasmSequenceKernels,
-    batch: number,
-    macs: number,
-    workBytes: number,
-    weights: { transB: number; n: number; k: number; b: number; ldb: number },
-    argsOf: (row0: number, rows: number, work: number, packed: number) => readonly number[],
-  ): void {
-    const { transB, n, k, b, ldb } = weights;
-    const packedBytes = this.wasm.packedBBytes(n, k);
-    const packed = this.allocator.alloc(packedBytes);
-    this.wasm.packWholeB(transB, n, k, b, ldb, packed);
-    const work = this.allocator.alloc(workBytes);
-    const pool = this.pool;
-    const blocks =
-      pool === null || macs < sequenceThreshold ? [[0, batch]] : rowBlocks(batch, pool.threads);
-    if (pool === null || blocks.length === 1) {
-      (this.wasm[name] as (...args: readonly number[]) => void)(...argsOf(0, batch, work, packed));
-    } else {
-      pool.run(name, blocks.length, work, (part, w) => {
-        const [row0, rows] = blocks[part] as [number, number];
-        return argsOf(row0, rows, w, packed);
-      });
-    }
-    this.allocator.free(work, workBytes);
-    this.allocator.free(packed, packedBytes);
-  }
-
   /** Blocks of rows `splitRows` would use: one unless a pool is on, `split` allows and `macs` are worth it. */
   rowBlockCount(rows: number, macs: number, split: boolean): number {
     return this.rowBlocksFor(rows, macs, split).length;
@@ -181,7 +142,7 @@ export class WasmBackend implements Backend {
 
   private rowBlocksFor(rows: number, macs: number, split: boolean): [number, number][] {
     const pool = this.pool;
-    return pool === null || !split || macs < sequenceThreshold
+    return pool === null || !split || macs < recurrenceThreshold
       ? [[0, rows]]
       : rowBlocks(rows, pool.threads);
   }

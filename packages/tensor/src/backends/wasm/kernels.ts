@@ -13,12 +13,7 @@
 import { kernelNames, type WasmKernels } from "../../generated/kernel-types.js";
 import { kernelsWasmBase64 } from "../../generated/kernels-wasm.js";
 
-export type {
-  Ptr,
-  WasmKernels,
-  WasmRecurrentKernels,
-  WasmSequenceKernels,
-} from "../../generated/kernel-types.js";
+export type { Ptr, WasmKernels } from "../../generated/kernel-types.js";
 export { kernelNames };
 
 const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

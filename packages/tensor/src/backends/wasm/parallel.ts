@@ -7,10 +7,10 @@
  * recurrence, so each thread runs all T steps of its rows with no
  * synchronisation between steps).
  */
-import type { Ptr, WasmKernels, WasmSequenceKernels } from "./kernels.js";
+import type { Ptr, WasmKernels } from "./kernels.js";
 
 /** The kernels a pool can run. */
-export type ParallelKernel = "sgemm" | "recurrence" | keyof WasmSequenceKernels;
+export type ParallelKernel = "sgemm" | "recurrence";
 
 export interface ThreadPool {
   /** Threads in all, the calling one included. */
@@ -32,8 +32,8 @@ export interface ThreadPool {
 /** GEMMs smaller than this many multiply-adds stay on one thread (a hand-off costs microseconds). */
 export const gemmThreshold = 1 << 23;
 
-/** Recurrences smaller than this many multiply-adds stay on one thread. */
-export const sequenceThreshold = 1 << 20;
+/** Recurrences (see recurrence.ts) smaller than this many multiply-adds stay on one thread. */
+export const recurrenceThreshold = 1 << 20;
 
 /** sgemm with the columns of C cut into one block per thread (multiples of the kernel's 8). */
 export function columnSplitSgemm(pool: ThreadPool): WasmKernels["sgemm"] {
