@@ -8,8 +8,8 @@
  *   w2    a char-LM training step (rnn, lstm, gru), ms/step and tokens/s, ours on one
  *         thread and on two (worker threads; `--threads N` runs only that count)
  *   w3    generation, LSTM 256, batch 1, ms/token
- *   cells the W2 step for every cell (built-ins, the example plugin cells, and the
- *         built-ins on the derived path), ms/step and the ratio to lstm in the same run
+ *   cells the W2 step for every cell (built-ins and the example plugin cells), ms/step
+ *         and the ratio to lstm in the same run
  *   mem   peak RSS of a W2 LSTM run, and live tensor memory early vs late (flat = no leak)
  *
  * Our side runs from sources (tsx with the @recurrent/source condition), so

@@ -16,32 +16,24 @@ const warmup = Number(option("--warmup") ?? 2);
 const rounds = Number(option("--rounds") ?? 2);
 const registry = createRegistry().use(peepholePlugin).use(minimalGatedUnitPlugin);
 
-const runs: { cell: string; path: "default" | "derived"; make: () => Cell }[] = [
-  { cell: "lstm", path: "default", make: () => createCell(lstm, { hidden: H }) },
-  { cell: "gru", path: "default", make: () => createCell(gru, { hidden: H }) },
-  { cell: "rnn", path: "default", make: () => createCell(rnn, { hidden: H }) },
+// Every cell, built-in or plugin, trains on the fused path derived from its step.
+const runs: { cell: string; make: () => Cell }[] = [
+  { cell: "lstm", make: () => createCell(lstm, { hidden: H }) },
+  { cell: "gru", make: () => createCell(gru, { hidden: H }) },
+  { cell: "rnn", make: () => createCell(rnn, { hidden: H }) },
   {
     cell: "example/peephole-lstm",
-    path: "default",
     make: () => registry.create("cell", "example/peephole-lstm", { hidden: H }),
   },
   {
     cell: "example/minimal-gated-unit",
-    path: "default",
     make: () => registry.create("cell", "example/minimal-gated-unit", { hidden: H }),
   },
-  { cell: "lstm", path: "derived", make: () => createCell(lstm, { hidden: H }) },
-  { cell: "gru", path: "derived", make: () => createCell(gru, { hidden: H }) },
-  { cell: "rnn", path: "derived", make: () => createCell(rnn, { hidden: H }) },
 ];
 
 /** Wall-clock and CPU milliseconds per step (CPU time is steadier on a shared machine). */
-function w2(
-  make: () => Cell,
-  fused: true | "derived",
-  count: number,
-): { wall: number[]; cpu: number[] } {
-  const recurrent = new Recurrent(make(), { inputSize: V, seed: 0, fused });
+function w2(make: () => Cell, count: number): { wall: number[]; cpu: number[] } {
+  const recurrent = new Recurrent(make(), { inputSize: V, seed: 0 });
   const head = new Linear(H, V, { generator: new Generator(0) });
   const params = [...recurrent.namedParameters("rnn"), ...head.namedParameters("head")];
   return timeW2Steps(recurrent, head, params, count);
@@ -50,7 +42,7 @@ function w2(
 const best = new Map<number, { wall: number; cpu: number }>();
 for (let round = 0; round < rounds; round++) {
   runs.forEach((run, i) => {
-    const { wall, cpu } = w2(run.make, run.path === "derived" ? "derived" : true, warmup + steps);
+    const { wall, cpu } = w2(run.make, warmup + steps);
     const kept = best.get(i);
     best.set(i, {
       wall: Math.min(kept?.wall ?? Number.POSITIVE_INFINITY, median(wall.slice(warmup))),
@@ -67,7 +59,6 @@ runs.forEach((run, i) => {
       cell: run.cell,
       impl: `recurrent-${getBackend().name}`,
       threads: 1,
-      ...(run.path === "derived" ? { path: "derived" } : {}),
       ms_per_step: Number(wall.toFixed(2)),
       cpu_ms_per_step: Number(cpu.toFixed(2)),
       // CPU time against the built-in lstm's in the same run.
