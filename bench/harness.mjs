@@ -347,6 +347,22 @@ export function measurementOf(line) {
         unit: "ms/token",
         higherIsBetter: false,
       };
+    case "w4":
+      return {
+        key: `w4:${line.cell}:${line.hidden}:${line.layers}:${line.steps}`,
+        label: `w4 ${line.cell} h${line.hidden}×${line.layers} T${line.steps}`,
+        value: line.ms_per_step,
+        unit: "ms/step",
+        higherIsBetter: false,
+      };
+    case "w4-rss":
+      return {
+        key: `w4-rss:${line.cell}:${line.hidden}:${line.layers}:${line.steps}`,
+        label: `w4 ${line.cell} h${line.hidden}×${line.layers} T${line.steps}`,
+        value: line.peak_rss_mb,
+        unit: "MB peak",
+        higherIsBetter: false,
+      };
     case "mem":
       return {
         key: `mem:${line.cell}`,

@@ -10,6 +10,8 @@
  *   w3    generation, LSTM 256, batch 1, ms/token
  *   cells the W2 step for every cell (built-ins and the example plugin cells), ms/step
  *         and the ratio to lstm in the same run
+ *   w4    scaling: LSTM/GRU hidden 1024 × 2 layers × 64 steps, and hidden 256 × 1,024
+ *         steps, ms/step and peak RSS (each configuration in a process of its own)
  *   mem   peak RSS of a W2 LSTM run, and live tensor memory early vs late (flat = no leak)
  *
  * Our side runs from sources (tsx with the @recurrent/source condition), so
@@ -44,6 +46,11 @@ const known = {
     ours: ["bench/ours/cells.ts"],
     refs: [],
     refBench: "cells",
+  },
+  w4: {
+    ours: ["bench/ours/w4.ts"],
+    refs: ["torch"],
+    refBench: "w4",
   },
   mem: {
     ours: ["bench/ours/w2.ts", "--bench", "mem"],

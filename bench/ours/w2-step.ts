@@ -11,19 +11,21 @@ import { adam, Optimizer, type ParamsInput } from "@recurrent/optim";
 import { contiguous, Generator, keep, reshape, slice, tidy } from "@recurrent/tensor";
 
 export const [B, T, H, V] = [32, 64, 256, 65];
+const [W2_B, W2_T, W2_H] = [B, T, H];
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 }
 
-/** Wall and CPU milliseconds of `count` W2 steps of `recurrent` and `head`. */
+/** Wall and CPU milliseconds of `count` W2 steps of `recurrent` and `head` (w4 passes other sizes). */
 export function timeW2Steps(
   recurrent: Recurrent,
   head: Linear,
   params: ParamsInput,
   count: number,
   onStep?: (i: number) => void,
+  { B, T, H } = { B: W2_B, T: W2_T, H: W2_H },
 ): { wall: number[]; cpu: number[] } {
   const optimizer = new Optimizer(params, adam({ lr: 2e-3 }));
   const tokens = keep(new Generator(1).randint([T + 1, B], 0, V));

@@ -8,7 +8,7 @@ sets OPENBLAS_CORETYPE=SkylakeX and puts Debian's openblas-openmp directory firs
 LD_LIBRARY_PATH. Run by hand, set both yourself (see bench/README.md); the `env` line says which
 BLAS this process actually mapped and warns when it is not OpenBLAS.
 
-    /usr/bin/python3 bench/refs/torch_bench.py [--bench gemm,w2,w3,mem] [--cell rnn,lstm,gru]
+    /usr/bin/python3 bench/refs/torch_bench.py [--bench gemm,w2,w3,mem,w4] [--cell rnn,lstm,gru]
         [--warmup N] [--steps N] [--tokens N] [--gemm-sizes 64,128,...] [--no-rnn-shapes]
 
 `mem` (peak RSS of a process that only runs the w2 LSTM step) always runs in a process of its
@@ -150,18 +150,19 @@ def bench_gemm(torch, args):
 V, H, B, T = 65, 256, 32, 64
 
 
-def make_w2(torch, cell, seed=0):
+def make_w2(torch, cell, seed=0, hidden=H, layers=1, steps=T):
     nn = torch.nn
     torch.manual_seed(seed)
+    T = steps
     if cell == "rnn":
-        rnn = nn.RNN(V, H, nonlinearity="tanh", batch_first=True)
+        rnn = nn.RNN(V, hidden, num_layers=layers, nonlinearity="tanh", batch_first=True)
     elif cell == "lstm":
-        rnn = nn.LSTM(V, H, batch_first=True)
+        rnn = nn.LSTM(V, hidden, num_layers=layers, batch_first=True)
     elif cell == "gru":
-        rnn = nn.GRU(V, H, batch_first=True)
+        rnn = nn.GRU(V, hidden, num_layers=layers, batch_first=True)
     else:
         raise SystemExit("unknown cell " + cell)
-    head = nn.Linear(H, V)
+    head = nn.Linear(hidden, V)
     params = list(rnn.parameters()) + list(head.parameters())
     opt = torch.optim.Adam(params, lr=2e-3)
     # one fixed random batch: a random symbol stream, targets = the next symbol
@@ -172,7 +173,7 @@ def make_w2(torch, cell, seed=0):
 
     def step():
         opt.zero_grad(set_to_none=True)
-        out, _ = rnn(x)  # zero initial state, all 64 steps: [B, T, H]
+        out, _ = rnn(x)  # zero initial state, all T steps: [B, T, H]
         logits = head(out)  # [B, T, V]
         loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V), y)  # mean over B*T
         loss.backward()  # full BPTT
@@ -240,6 +241,34 @@ def bench_mem(torch, args, import_rss):
           "after_import_rss_mb": rnd(import_rss)})
 
 
+# ---------------------------------------------------------------------------------------------
+# w4: scaling, each configuration in a process of its own (its peak RSS is its own)
+# ---------------------------------------------------------------------------------------------
+W4_CONFIGS = [
+    ("lstm", 1024, 2, 64),
+    ("gru", 1024, 2, 64),
+    ("lstm", 256, 1, 1024),
+    ("gru", 256, 1, 1024),
+]
+
+
+def bench_w4_one(torch, args, config):
+    cell, hidden, layers, steps = config
+    step = make_w2(torch, cell, hidden=hidden, layers=layers, steps=steps)
+    step()  # warm-up
+    ts = []
+    for _ in range(args.w4_steps):
+        t0 = time.perf_counter()
+        step()
+        ts.append(time.perf_counter() - t0)
+    ms = statistics.median(ts) * 1e3
+    peak = max(rss_mb("VmHWM"), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+    base = {"bench": "w4", "cell": cell, "hidden": hidden, "layers": layers, "batch": B,
+            "steps": steps, "impl": "torch", "threads": torch.get_num_threads()}
+    emit({**base, "ms_per_step": rnd(ms)})
+    emit({**base, "bench": "w4-rss", "peak_rss_mb": rnd(peak)})
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     csv = lambda s: [t.strip() for t in s.split(",") if t.strip()]
@@ -253,6 +282,8 @@ def main():
     p.add_argument("--gemm-sizes", type=lambda s: [int(t) for t in csv(s)], default=[64, 128, 256, 512, 1024])
     p.add_argument("--no-rnn-shapes", dest="rnn_shapes", action="store_false")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--w4-steps", type=int, default=3)
+    p.add_argument("--w4-config", default=None, help="cell,hidden,layers,steps: one w4 run (a child)")
     args = p.parse_args()
 
     benches = args.bench
@@ -298,6 +329,22 @@ def main():
         bench_w3(torch, args)
     if benches == ["mem"]:
         bench_mem(torch, args, import_rss)
+    if "w4" in benches:
+        if args.w4_config is not None:
+            c = args.w4_config.split(",")
+            bench_w4_one(torch, args, (c[0], int(c[1]), int(c[2]), int(c[3])))
+        else:
+            for config in W4_CONFIGS:
+                if config[0] not in args.cell:
+                    continue
+                sys.stdout.flush()
+                cmd = [sys.executable, os.path.abspath(__file__), "--bench", "w4", "--threads",
+                       str(args.threads), "--w4-steps", str(args.w4_steps),
+                       "--w4-config", ",".join(str(v) for v in config)]
+                rc = subprocess.call(cmd)
+                if rc != 0:
+                    emit({"bench": "w4", "cell": config[0], "hidden": config[1], "impl": "torch",
+                          "error": "w4 child exited %d" % rc})
 
     if mem_child:
         sys.stdout.flush()
