@@ -31,7 +31,8 @@ import { gru } from "./cells/gru.js";
 import { lstm } from "./cells/lstm.js";
 import { rnn } from "./cells/rnn.js";
 import { Recurrent } from "./recurrent.js";
-import { expectClose, readFixture, scriptPath } from "./testing/helpers.js";
+import { readFixture, scriptPath } from "./testing/fixtures.js";
+import { expectClose } from "./testing/helpers.js";
 
 /** float32 on both sides, different summation orders: 1e-5 relative, plus 1e-6 absolute near zero. */
 const float32 = { rtol: 1e-5, atol: 1e-6 };

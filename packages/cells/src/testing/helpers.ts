@@ -1,23 +1,12 @@
 /**
- * Test support, not shipped (tsconfig.build.json leaves `src/testing` out):
- * reading the PyTorch fixtures, comparing tensors with a stated tolerance
+ * Test support, not shipped (tsconfig.build.json leaves `src/testing` out),
+ * free of Node APIs so suites that also run in Chromium can use it:
+ * comparing tensors with a stated tolerance
  * that names the flat index of the first mismatch, and a few-line Adam so
  * training tests need no dependency on @recurrent/optim.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { loadSafetensors, type SafetensorsContents } from "@recurrent/nn";
 import type { Tensor } from "@recurrent/tensor";
 import { expect } from "vitest";
-
-export const fixturesDir = fileURLToPath(new URL("../../fixtures/", import.meta.url));
-export const scriptPath = fileURLToPath(
-  new URL("../../scripts/torch_cells_fixtures.py", import.meta.url),
-);
-
-export function readFixture(name: string): SafetensorsContents {
-  return loadSafetensors(new Uint8Array(readFileSync(`${fixturesDir}${name}`)));
-}
 
 export interface Tolerance {
   /** |actual − expected| ≤ atol + rtol·|expected|. */
