@@ -13,7 +13,7 @@ function adamFamilySchema(weightDecay: number, what: string) {
   return z.object({
     lr: z.number().min(0).default(1e-3).describe("learning rate"),
     betas: z
-      .tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)])
+      .tuple([z.number().min(0).lt(1).describe("beta1"), z.number().min(0).lt(1).describe("beta2")])
       .default([0.9, 0.999])
       .describe("decay rates (beta1, beta2) of the first and second moment averages"),
     eps: z

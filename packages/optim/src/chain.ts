@@ -4,7 +4,8 @@
  * or a custom scaling after SGD, is then one transform with one state that
  * the Optimizer shell drives and saves like any other.
  */
-import { problemsError, unknownOption } from "./errors.js";
+import { unknownOption } from "@recurrent/registry";
+import { problemsError } from "./errors.js";
 import type { NamedArrays, Transform, UpdateResult } from "./transform.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: any transform, whatever its state and hyper-parameters

@@ -3,8 +3,6 @@
  * `code`, so the trainer and tests branch on the kind of failure without
  * parsing text, and a message in the form `where: expected what, got what`.
  */
-import { closestName } from "@recurrent/registry";
-
 export type OptimErrorCode =
   /** A hyper-parameter is out of range, of the wrong type, or unknown. */
   | "INVALID_HYPERPARAMETER"
@@ -48,18 +46,7 @@ export function problemsError(
   return new OptimError(code, message, problems);
 }
 
-/** `"lrr"` → `unknown option "lrr"; did you mean "lr"? (options: …)`. */
-export function unknownOption(key: string, known: readonly string[]): string {
-  const near = closestName(key, [...known]);
-  const hint = near === undefined ? "" : `; did you mean "${near}"?`;
-  return `unknown option "${key}"${hint} (options: ${known.join(", ")})`;
-}
-
-/** A value as the messages show it: numbers and booleans plainly, strings quoted. */
-export function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (typeof value === "object" && value !== null) return "an object";
-  return String(value);
+/** Throw INVALID_HYPERPARAMETER for one problem found outside an options schema. */
+export function invalid(where: string, problem: string): OptimError {
+  return problemsError("INVALID_HYPERPARAMETER", where, "invalid hyper-parameters", [problem]);
 }

@@ -5,7 +5,7 @@
  * i.e. (Σ_tensors Σ_i |g_i|^p)^(1/p), or max |g_i| for p = ∞; accumulated
  * in float64 whatever the gradients' dtype.
  */
-import { show } from "./errors.js";
+import { showValue as show } from "@recurrent/registry";
 import type { Check } from "./options.js";
 import type { FloatArray } from "./transform.js";
 

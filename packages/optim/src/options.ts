@@ -7,7 +7,8 @@
  * same table validates per-step overrides (a schedule setting `lr`), so a
  * value is checked in one place whichever way it arrives.
  */
-import { type OptimError, problemsError, show, unknownOption } from "./errors.js";
+import { showValue as show, unknownOption } from "@recurrent/registry";
+import { problemsError } from "./errors.js";
 
 /** Returns the problem (`lr must be >= 0, got -0.1`) or undefined when `value` is fine. */
 export type Check = (key: string, value: unknown) => string | undefined;
@@ -132,9 +133,4 @@ export function resolveOptions<T extends object>(
     throw problemsError("INVALID_HYPERPARAMETER", where, "invalid hyper-parameters", problems);
   }
   return Object.freeze(out) as Readonly<T>;
-}
-
-/** Throw INVALID_HYPERPARAMETER for one problem found outside an options table. */
-export function invalid(where: string, problem: string): OptimError {
-  return problemsError("INVALID_HYPERPARAMETER", where, "invalid hyper-parameters", [problem]);
 }

@@ -27,6 +27,8 @@ export type { Kind, KindInfo } from "./kinds.js";
 export { builtInKinds, defineKind } from "./kinds.js";
 export type { OptionInfo } from "./options.js";
 export { describeOptions } from "./options.js";
+export type { CheckOptionsSettings, OptionsResult } from "./plain-options.js";
+export { checkOptions, showValue, unknownOption } from "./plain-options.js";
 export type { Plugin, PluginSpec } from "./plugin.js";
 export { definePlugin } from "./plugin.js";
 export type {

@@ -7,8 +7,9 @@
  * members' states inside their own, so a composed schedule saves and loads
  * like a single one.
  */
-import { show } from "../errors.js";
-import { invalid, milestones as milestonesCheck } from "../options.js";
+import { showValue as show } from "@recurrent/registry";
+import { invalid } from "../errors.js";
+import { milestones as milestonesCheck } from "../options.js";
 import { bisectRight } from "./decay.js";
 import {
   type ClosedFormSchedule,

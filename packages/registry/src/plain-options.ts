@@ -1,0 +1,191 @@
+/**
+ * Options of a plain function (`adam({ lr })`, `uniform({ low, high })`)
+ * checked against the same zod schema its registry entry uses, so an
+ * option's default and rules are declared once. Problems are worded for
+ * code rather than for a config file (`lr must be >= 0, got -0.1`, not
+ * `lr: expected >= 0, got -0.1`), every one at once; each package throws
+ * them as its own error.
+ */
+import { z } from "zod";
+import { closestName } from "./suggest.js";
+
+export type OptionsResult<T> =
+  | { readonly ok: true; readonly value: Readonly<T> }
+  | { readonly ok: false; readonly problems: string[] };
+
+export interface CheckOptionsSettings<T> {
+  /** Values already in force (a transform's hyper-parameters), under what is given. */
+  readonly base?: Readonly<T> | undefined;
+  /** How to word a missing option that has no default, by key. */
+  readonly required?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Merge `given` onto `base` and the schema's defaults, and check it: each
+ * option alone first, then the rules across options (a `superRefine` issue
+ * words itself for code with `params: { plain }`). Returns the parsed
+ * options frozen (arrays too), or every problem.
+ *
+ * @example
+ * checkOptions(z.object({ lr: z.number().min(0).default(1e-3) }), { lr: -1 });
+ * // { ok: false, problems: ["lr must be >= 0, got -1"] }
+ */
+export function checkOptions<S extends z.ZodType>(
+  schema: S,
+  given: unknown,
+  settings: CheckOptionsSettings<z.output<S>> = {},
+): OptionsResult<z.output<S>> {
+  if (given !== undefined && !isRecord(given)) {
+    return { ok: false, problems: [`options must be an object, got ${showValue(given)}`] };
+  }
+  const shape: Record<string, z.core.$ZodType> = schema instanceof z.ZodObject ? schema.shape : {};
+  const known = Object.keys(shape);
+  const input: Record<string, unknown> = given ?? {};
+  const base: Record<string, unknown> = settings.base ?? {};
+  const problems = Object.keys(input)
+    .filter((key) => !known.includes(key) && input[key] !== undefined)
+    .map((key) => unknownOption(key, known));
+  const merged: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    const value = input[key] === undefined ? base[key] : input[key];
+    if (value === undefined) {
+      if (!z.safeParse(field, undefined).success) {
+        problems.push(settings.required?.[key] ?? `${key} is required, got nothing`);
+      }
+      continue;
+    }
+    const problem = problemOf(key, field, value);
+    if (problem !== undefined) problems.push(problem);
+    merged[key] = value;
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const plain = (issue as { params?: { plain?: unknown } }).params?.plain;
+        return typeof plain === "string" ? plain : `${issue.path.join(".")} ${issue.message}`;
+      }),
+    };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed.data as object)) {
+    out[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+  }
+  return { ok: true, value: Object.freeze(out) as Readonly<z.output<S>> };
+}
+
+/** `"lrr"` → `unknown option "lrr"; did you mean "lr"? (options: …)`. */
+export function unknownOption(key: string, known: readonly string[]): string {
+  const near = closestName(key, [...known]);
+  const hint = near === undefined ? "" : `; did you mean "${near}"?`;
+  return `unknown option "${key}"${hint} (options: ${known.join(", ")})`;
+}
+
+/** A value as plain messages show it: numbers and booleans plainly, strings quoted, lists listed. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(showValue).join(", ")}]`;
+  if (typeof value === "object" && value !== null) return "an object";
+  return String(value);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The schema under `.default()`, `.optional()`, `.nullable()` and `.readonly()`. */
+function bare(field: z.core.$ZodType): z.core.$ZodType {
+  let s = field;
+  while (
+    s instanceof z.ZodDefault ||
+    s instanceof z.ZodOptional ||
+    s instanceof z.ZodNullable ||
+    s instanceof z.ZodReadonly
+  ) {
+    s = s.unwrap();
+  }
+  return s;
+}
+
+/** The problem with `value` for option `key`, or undefined when it fits `field`. */
+function problemOf(key: string, field: z.core.$ZodType, value: unknown): string | undefined {
+  const core = bare(field);
+  const got = `, got ${showValue(value)}`;
+  // Lists are checked item by item, so a problem names its index (`betas[1]`).
+  if (core instanceof z.ZodTuple || core instanceof z.ZodArray) {
+    const items: readonly z.core.$ZodType[] =
+      core instanceof z.ZodTuple
+        ? core.def.items
+        : Array.isArray(value)
+          ? value.map(() => core.element)
+          : [];
+    if (!Array.isArray(value) || (core instanceof z.ZodTuple && value.length !== items.length)) {
+      return `${key} must be ${core instanceof z.ZodTuple ? tupleWords(key, items) : `a list of ${wordsFor(core.element).many}`}${got}`;
+    }
+    for (const [i, item] of items.entries()) {
+      const problem = problemOf(`${key}[${i}]`, item, value[i]);
+      if (problem !== undefined) return problem;
+    }
+  }
+  const parsed = z.safeParse(field, value);
+  if (parsed.success) return undefined;
+  const custom = parsed.error.issues.find((issue) => issue.code === "custom");
+  if (custom !== undefined) return `${key} ${custom.message}${got}`;
+  const words = wordsFor(core);
+  return `${key} must be ${words.numeric && typeof value !== "number" ? "a number " : ""}${words.one}${got}`;
+}
+
+/** `a pair [beta1, beta2]`, naming the items by their descriptions. */
+function tupleWords(key: string, items: readonly z.core.$ZodType[]): string {
+  const names = items.map((item, i) => z.globalRegistry.get(item)?.description ?? `${key}[${i}]`);
+  return `${items.length === 2 ? "a pair" : `a list of ${items.length}`} [${names.join(", ")}]`;
+}
+
+interface JsonNode {
+  type?: string;
+  enum?: unknown[];
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  exclusiveMaximum?: number;
+}
+
+/** Bounds zod adds to every integer, which say nothing to a reader. */
+const unbounded = (v: number | undefined) =>
+  v === undefined || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? undefined : v;
+
+/**
+ * What a value must be, read off the schema's JSON Schema: `one` for a
+ * value (`>= 0`, `in [0, 1)`, `an integer >= 1`, `"min" or "max"`), `many`
+ * for a list of them, and `numeric` when a non-number should hear "a number".
+ */
+function wordsFor(field: z.core.$ZodType): { one: string; many: string; numeric: boolean } {
+  const node = z.toJSONSchema(field, { io: "input", unrepresentable: "any" }) as JsonNode;
+  if (node.type === "boolean") return { one: "true or false", many: "booleans", numeric: false };
+  if (node.enum !== undefined) {
+    const values = node.enum.map((v) => JSON.stringify(v));
+    const one = values.length === 2 ? values.join(" or ") : `one of ${values.join(", ")}`;
+    return { one, many: `values, each ${one}`, numeric: false };
+  }
+  const low = unbounded(node.minimum ?? node.exclusiveMinimum);
+  const high = unbounded(node.maximum ?? node.exclusiveMaximum);
+  const from = node.minimum === undefined ? ">" : ">=";
+  if (node.type === "integer") {
+    const bound = low === undefined ? "" : ` ${from} ${low}`;
+    return { one: `an integer${bound}`, many: `integers${bound}`, numeric: false };
+  }
+  if (node.type !== "number") return { one: "valid", many: "valid values", numeric: false };
+  if (low !== undefined && high !== undefined) {
+    const one = `in ${from === ">=" ? "[" : "("}${low}, ${high}${node.maximum === undefined ? ")" : "]"}`;
+    return { one, many: `numbers ${one}`, numeric: false };
+  }
+  if (low !== undefined)
+    return { one: `${from} ${low}`, many: `numbers ${from} ${low}`, numeric: true };
+  if (high !== undefined) {
+    const to = node.maximum === undefined ? "<" : "<=";
+    return { one: `${to} ${high}`, many: `numbers ${to} ${high}`, numeric: true };
+  }
+  return { one: "a finite number", many: "finite numbers", numeric: false };
+}
