@@ -1,8 +1,12 @@
 /**
- * The schedule entries of the registry (kind `schedule`), including the
- * composed `sequential`, `chained` and `product`, whose members are any
- * registered schedules, configured inline (`{ name: "cosine-annealing",
- * tMax: 95 }`) and validated by the registry with the rest of the config. Each entry creates a pure `Schedule` for a `Scheduler`.
+ * The schedule entries of the registry (kind `schedule`). Each reuses the
+ * schema declared next to its schedule (defaults, bounds and a description
+ * per option, parsed by the plain function too), so a trainer config fails
+ * before training starts. The composed `sequential`, `chained` and
+ * `product` take any registered schedules as members, configured inline
+ * (`{ name: "cosine-annealing", tMax: 95 }`) and validated by the registry
+ * with the rest of the config. Each entry creates a pure `Schedule` for a
+ * `Scheduler`.
  */
 import {
   defineEntry,
@@ -11,132 +15,39 @@ import {
   type Registry,
   z,
 } from "@recurrent/registry";
-import { type AnySchedule, chainedLr, productLr, sequentialLr } from "./schedules/compose.js";
-import { constantLr } from "./schedules/constant.js";
-import { cosineAnnealingLr } from "./schedules/cosine-annealing.js";
-import { cyclicLr } from "./schedules/cyclic.js";
-import { exponentialLr, multiStepLr, stepLr } from "./schedules/decay.js";
-import { multiplicativeLr } from "./schedules/lambda.js";
-import { linearLr } from "./schedules/linear.js";
-import { oneCycleLr } from "./schedules/one-cycle.js";
-import { polynomialLr } from "./schedules/polynomial.js";
-import { reduceLrOnPlateau } from "./schedules/reduce-on-plateau.js";
-import { cosineAnnealingWarmRestarts } from "./schedules/warm-restarts.js";
-
-const gamma = z.number().min(0).describe("multiplicative factor");
-const increasing = (values: readonly number[]) =>
-  values.every((v, i) => i === 0 || v >= (values[i - 1] as number));
-
-const stepShape = {
-  stepSize: z.number().int().min(1).describe("decay every stepSize epochs"),
-  gamma: gamma.default(0.1),
-};
-const multiStepShape = {
-  milestones: z
-    .array(z.number().int().min(1))
-    .refine(increasing, { message: "must be in increasing order" })
-    .describe("epochs at which to decay"),
-  gamma: gamma.default(0.1),
-};
-const exponentialShape = { gamma };
-const cosineShape = {
-  tMax: z.number().int().min(1).describe("epochs from the base rate down to etaMin"),
-  etaMin: z.number().min(0).default(0).describe("the lowest learning rate"),
-};
-const linearShape = {
-  startFactor: z
-    .number()
-    .min(0)
-    .max(1)
-    .default(1 / 3)
-    .describe("factor at epoch 0"),
-  endFactor: z.number().min(0).max(1).default(1).describe("factor from totalIters on"),
-  totalIters: z.number().int().min(1).default(5).describe("epochs from startFactor to endFactor"),
-};
-const plateauShape = {
-  mode: z
-    .enum(["min", "max"])
-    .default("min")
-    .describe("reduce when the metric stops decreasing (min) or increasing (max)"),
-  factor: z.number().min(0).lt(1).default(0.1).describe("new lr = lr · factor"),
-  patience: z.number().int().min(0).default(10).describe("epochs without improvement to tolerate"),
-  threshold: z.number().min(0).default(1e-4).describe("how much better counts as better"),
-  thresholdMode: z
-    .enum(["rel", "abs"])
-    .default("rel")
-    .describe("threshold relative to the best, or absolute"),
-  cooldown: z.number().int().min(0).default(0).describe("epochs to wait after a reduction"),
-  minLr: z.number().min(0).default(0).describe("lower bound on the learning rate"),
-  eps: z.number().min(0).default(1e-8).describe("reductions smaller than this are skipped"),
-};
-
-const constantShape = {
-  factor: z
-    .number()
-    .min(0)
-    .max(1)
-    .default(1 / 3)
-    .describe("factor until totalIters"),
-  totalIters: z.number().int().min(1).default(5).describe("epochs at the reduced rate"),
-};
-const polynomialShape = {
-  totalIters: z.number().int().min(1).default(5).describe("epochs from the base rate down to 0"),
-  power: z.number().min(0).default(1).describe("power of the decay (1 is linear)"),
-};
-const multiplicativeShape = {
-  factor: z.number().min(0).describe("lr ← lr · factor every epoch (a constant lrLambda)"),
-};
-const warmRestartsShape = {
-  t0: z.number().int().min(1).describe("epochs of the first cycle"),
-  tMult: z.number().int().min(1).default(1).describe("each cycle is tMult times the previous"),
-  etaMin: z.number().min(0).default(0).describe("the lowest learning rate"),
-};
-const momentumShape = (base: number, max: number) => ({
-  cycleMomentum: z
-    .boolean()
-    .default(true)
-    .describe("cycle the momentum (SGD/RMSprop momentum, Adam's beta1) inversely to the rate"),
-  baseMomentum: z.number().min(0).lt(1).default(base).describe("momentum at the peak rate"),
-  maxMomentum: z.number().min(0).lt(1).default(max).describe("momentum at the lowest rate"),
-});
-const cyclicShape = {
-  baseLr: z.number().min(0).describe("lower bound of the rate (and the rate at step 0)"),
-  maxLr: z.number().min(0).describe("upper bound of the rate"),
-  stepSizeUp: z.number().int().min(1).default(2000).describe("steps from baseLr up to maxLr"),
-  stepSizeDown: z
-    .number()
-    .int()
-    .min(1)
-    .nullable()
-    .default(null)
-    .describe("steps from maxLr down to baseLr (stepSizeUp when null)"),
-  mode: z
-    .enum(["triangular", "triangular2", "exp_range"])
-    .default("triangular")
-    .describe("amplitude: constant, halved each cycle, or × gamma^step"),
-  gamma: z.number().positive().default(1).describe("base of exp_range's scaling"),
-  ...momentumShape(0.8, 0.9),
-};
-const oneCycleShape = {
-  maxLr: z.number().positive().describe("the peak rate"),
-  totalSteps: z.number().int().min(1).describe("steps in the cycle (train.steps)"),
-  pctStart: z.number().min(0).max(1).default(0.3).describe("fraction of the steps warming up"),
-  annealStrategy: z.enum(["cos", "linear"]).default("cos").describe("annealing shape"),
-  ...momentumShape(0.85, 0.95),
-  divFactor: z.number().positive().default(25).describe("the starting rate is maxLr / divFactor"),
-  finalDivFactor: z
-    .number()
-    .positive()
-    .default(1e4)
-    .describe("the final rate is the starting rate / finalDivFactor"),
-  threePhase: z.boolean().default(false).describe("warm up, come back down, then anneal"),
-};
+import {
+  type AnySchedule,
+  chainedLr,
+  productLr,
+  sequentialLr,
+  sequentialSchema,
+} from "./schedules/compose.js";
+import { constantLr, constantLrSchema } from "./schedules/constant.js";
+import { cosineAnnealingLr, cosineAnnealingLrSchema } from "./schedules/cosine-annealing.js";
+import { cyclicLr, cyclicLrSchema } from "./schedules/cyclic.js";
+import {
+  exponentialLr,
+  exponentialLrSchema,
+  multiStepLr,
+  multiStepLrSchema,
+  stepLr,
+  stepLrSchema,
+} from "./schedules/decay.js";
+import { constantFactor, multiplicativeLr } from "./schedules/lambda.js";
+import { linearLr, linearLrSchema } from "./schedules/linear.js";
+import { oneCycleLr, oneCycleLrSchema } from "./schedules/one-cycle.js";
+import { polynomialLr, polynomialLrSchema } from "./schedules/polynomial.js";
+import { reduceLrOnPlateau, reduceLrOnPlateauSchema } from "./schedules/reduce-on-plateau.js";
+import {
+  cosineAnnealingWarmRestarts,
+  cosineAnnealingWarmRestartsSchema,
+} from "./schedules/warm-restarts.js";
 
 export const stepEntry = defineEntry({
   kind: "schedule",
   name: "step",
   description: "decay by gamma every stepSize epochs (torch StepLR)",
-  schema: z.object(stepShape),
+  schema: stepLrSchema,
   create: (config) => stepLr(config),
 });
 
@@ -144,7 +55,7 @@ export const multiStepEntry = defineEntry({
   kind: "schedule",
   name: "multi-step",
   description: "decay by gamma at each milestone (torch MultiStepLR)",
-  schema: z.object(multiStepShape),
+  schema: multiStepLrSchema,
   create: (config) => multiStepLr(config),
 });
 
@@ -152,7 +63,7 @@ export const exponentialEntry = defineEntry({
   kind: "schedule",
   name: "exponential",
   description: "decay by gamma every epoch (torch ExponentialLR)",
-  schema: z.object(exponentialShape),
+  schema: exponentialLrSchema,
   create: (config) => exponentialLr(config),
 });
 
@@ -161,7 +72,7 @@ export const cosineAnnealingEntry = defineEntry({
   name: "cosine-annealing",
   description:
     "cosine from the base rate down to etaMin over tMax epochs (torch CosineAnnealingLR, closed form)",
-  schema: z.object(cosineShape),
+  schema: cosineAnnealingLrSchema,
   create: (config) => cosineAnnealingLr(config),
 });
 
@@ -169,7 +80,7 @@ export const linearEntry = defineEntry({
   kind: "schedule",
   name: "linear",
   description: "linear warm-up (or decay) of the rate's factor (torch LinearLR)",
-  schema: z.object(linearShape),
+  schema: linearLrSchema,
   create: (config) => linearLr(config),
 });
 
@@ -177,7 +88,7 @@ export const reduceOnPlateauEntry = defineEntry({
   kind: "schedule",
   name: "reduce-on-plateau",
   description: "reduce the rate when a metric stops improving (torch ReduceLROnPlateau)",
-  schema: z.object(plateauShape),
+  schema: reduceLrOnPlateauSchema,
   create: (config) => reduceLrOnPlateau(config),
 });
 
@@ -186,7 +97,7 @@ export const constantEntry = defineEntry({
   name: "constant",
   description:
     "a constant factor of the rate until totalIters, then the full rate (torch ConstantLR)",
-  schema: z.object(constantShape),
+  schema: constantLrSchema,
   create: (config) => constantLr(config),
 });
 
@@ -194,7 +105,7 @@ export const polynomialEntry = defineEntry({
   kind: "schedule",
   name: "polynomial",
   description: "polynomial decay to 0 over totalIters epochs (torch PolynomialLR)",
-  schema: z.object(polynomialShape),
+  schema: polynomialLrSchema,
   create: (config) => polynomialLr(config),
 });
 
@@ -203,7 +114,7 @@ export const multiplicativeEntry = defineEntry({
   name: "multiplicative",
   description:
     "multiply the rate by a constant factor every epoch (torch MultiplicativeLR; a function lrLambda only from code, multiplicativeLr)",
-  schema: z.object(multiplicativeShape),
+  schema: z.object({ factor: constantFactor }),
   create: (config) => multiplicativeLr({ lrLambda: config.factor }),
 });
 
@@ -231,7 +142,7 @@ export const warmRestartsEntry = defineEntry({
   name: "cosine-warm-restarts",
   description:
     "cosine annealing restarted every t0 · tMult^k epochs (torch CosineAnnealingWarmRestarts)",
-  schema: z.object(warmRestartsShape),
+  schema: cosineAnnealingWarmRestartsSchema,
   create: (config) => cosineAnnealingWarmRestarts(config),
 });
 
@@ -240,7 +151,7 @@ export const cyclicEntry = defineEntry({
   name: "cyclic",
   description:
     "the rate cycles between baseLr and maxLr, the momentum the other way (torch CyclicLR)",
-  schema: z.object(cyclicShape),
+  schema: cyclicLrSchema,
   create: (config) => cyclicLr(config),
 });
 
@@ -249,7 +160,7 @@ export const oneCycleEntry = defineEntry({
   name: "one-cycle",
   description:
     "one cycle: warm up to maxLr, anneal far below, momentum the other way (torch OneCycleLR)",
-  schema: z.object(oneCycleShape),
+  schema: oneCycleLrSchema,
   create: (config) => oneCycleLr(config),
 });
 
@@ -279,28 +190,7 @@ export const sequentialEntry = defineEntry({
   kind: "schedule",
   name: "sequential",
   description: "one schedule after another, switching at milestones (torch SequentialLR)",
-  schema: z
-    .object({
-      schedules: z
-        .array(member)
-        .min(1)
-        .describe(
-          'the schedules, e.g. [{ name: "linear", totalIters: 5 }, { name: "cosine-annealing", tMax: 95 }]',
-        ),
-      milestones: z
-        .array(z.number().int().min(1))
-        .refine(increasing, { message: "must be in increasing order" })
-        .describe("epochs at which the next schedule takes over (one fewer than schedules)"),
-    })
-    .superRefine((c, ctx) => {
-      if (c.milestones.length !== c.schedules.length - 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["milestones"],
-          message: `expected ${c.schedules.length - 1} for ${c.schedules.length} schedules (one fewer)`,
-        });
-      }
-    }),
+  schema: sequentialSchema(member),
   members: scheduleMembers,
   create: (config, { registry }) =>
     sequentialLr(createMembers(config.schedules, registry), config.milestones),

@@ -7,10 +7,10 @@
  * members' states inside their own, so a composed schedule saves and loads
  * like a single one.
  */
-import { showValue as show } from "@recurrent/registry";
+import { showValue as show, z } from "@recurrent/registry";
 import { invalid } from "../errors.js";
-import { milestones as milestonesCheck } from "../options.js";
-import { bisectRight } from "./decay.js";
+import { parseOptions } from "../schema-options.js";
+import { bisectRight, milestonesSchema } from "./decay.js";
 import {
   type ClosedFormSchedule,
   type Recurrence,
@@ -35,6 +35,42 @@ export interface SequentialLrOptions {
 }
 
 /**
+ * The options of a sequential schedule, declared once: `sequentialLr` parses
+ * them with schedules for members, the registry entry `sequential` with
+ * member configs (`{ name: "linear", totalIters: 5 }`), which it validates
+ * and creates by name.
+ */
+export function sequentialSchema<M extends z.ZodType>(member: M) {
+  return z
+    .object({
+      schedules: z
+        .array(member)
+        .min(1)
+        .describe(
+          'the schedules, e.g. [{ name: "linear", totalIters: 5 }, { name: "cosine-annealing", tMax: 95 }]',
+        ),
+      milestones: milestonesSchema.describe(
+        "epochs at which the next schedule takes over (one fewer than schedules)",
+      ),
+    })
+    .superRefine(({ schedules: { length: n }, milestones: { length: m } }, ctx) => {
+      if (m !== n - 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["milestones"],
+          message: `expected ${n - 1} for ${n} schedules (one fewer)`,
+          params: {
+            plain: `expected ${n - 1} milestone${n === 2 ? "" : "s"} for ${n} schedules (one fewer), got ${m}`,
+          },
+        });
+      }
+    });
+}
+
+/** What `sequentialLr` checks its arguments with: members already made and checked. */
+const sequentialLrSchema = sequentialSchema(z.custom<AnySchedule>());
+
+/**
  * Run `schedules[0]` until `milestones[0]`, then `schedules[1]` from its own
  * epoch 0 (restarted from baseLr, as PyTorch's `step(0)` does) until
  * `milestones[1]`, and so on.
@@ -51,16 +87,9 @@ export function sequentialLr(
 ): Schedule<SequentialState, SequentialLrOptions> {
   const name = "sequentialLr";
   checkMembers(name, schedules);
-  const problem = milestonesCheck("milestones", milestones);
-  if (problem !== undefined) throw invalid(name, problem);
-  if (milestones.length !== schedules.length - 1) {
-    throw invalid(
-      name,
-      `expected ${schedules.length - 1} milestone${schedules.length === 2 ? "" : "s"} for ${schedules.length} schedules (one fewer), got ${milestones.length}`,
-    );
-  }
-  const members = [...schedules];
-  const stops = [...milestones];
+  const checked = parseOptions(name, sequentialLrSchema, { schedules, milestones });
+  const members = [...checked.schedules];
+  const stops = [...checked.milestones];
   return {
     name,
     options: Object.freeze({

@@ -3,15 +3,25 @@
  * 1.13's ConstantLR (a crude warm-up), in closed form and, inside
  * `chainedLr`, in PyTorch's recursive form.
  */
-import { integerAtLeast, resolveOptions, unitClosed } from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface ConstantLrOptions {
-  /** The factor until totalIters, in [0, 1]. Default 1/3. */
-  factor?: number;
-  /** Epochs at the reduced rate (`total_iters`). Default 5. */
-  totalIters?: number;
-}
+/** Options of `constantLr`, declared once: the registry entry `constant` parses the same schema. */
+export const constantLrSchema = z.object({
+  factor: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1 / 3)
+    .describe("factor until totalIters"),
+  totalIters: z.number().int().min(1).default(5).describe("epochs at the reduced rate"),
+});
+
+/** Options of `constantLr`, as a user writes them. */
+export type ConstantLrOptions = z.input<typeof constantLrSchema>;
+/** Options of `constantLr` with every default filled in. */
+export type ConstantLrHyper = z.output<typeof constantLrSchema>;
 
 /**
  * lr = baseLr · factor before totalIters, baseLr from then on.
@@ -19,17 +29,8 @@ export interface ConstantLrOptions {
  * @example
  * const warmup = constantLr({ factor: 0.5, totalIters: 4 });
  */
-export function constantLr(
-  options: ConstantLrOptions = {},
-): ClosedFormSchedule<Required<ConstantLrOptions>> {
-  const o = resolveOptions<Required<ConstantLrOptions>>(
-    "constantLr",
-    {
-      factor: { default: 1 / 3, check: unitClosed },
-      totalIters: { default: 5, check: integerAtLeast(1) },
-    },
-    options,
-  );
+export function constantLr(options: ConstantLrOptions = {}): ClosedFormSchedule<ConstantLrHyper> {
+  const o = parseOptions("constantLr", constantLrSchema, options);
   const { factor, totalIters } = o;
   return closedForm(
     "constantLr",

@@ -4,15 +4,24 @@
  * climbs back to baseLr at 2·tMax, exactly as PyTorch's does. Inside
  * `chainedLr` it steps by PyTorch's recursive form instead (see below).
  */
-import { integerAtLeast, nonNegative, resolveOptions } from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface CosineAnnealingLrOptions {
-  /** Epochs from baseLr down to etaMin (PyTorch's `T_max`). */
-  tMax: number;
-  /** The lowest learning rate (`eta_min`). Default 0. */
-  etaMin?: number;
-}
+/**
+ * Options of `cosineAnnealingLr`, declared once: the registry entry
+ * `cosine-annealing` parses the same schema. PyTorch's `T_max` is `tMax`,
+ * `eta_min` is `etaMin`.
+ */
+export const cosineAnnealingLrSchema = z.object({
+  tMax: z.number().int().min(1).describe("epochs from the base rate down to etaMin"),
+  etaMin: z.number().min(0).default(0).describe("the lowest learning rate"),
+});
+
+/** Options of `cosineAnnealingLr`, as a user writes them. */
+export type CosineAnnealingLrOptions = z.input<typeof cosineAnnealingLrSchema>;
+/** Options of `cosineAnnealingLr` with every default filled in. */
+export type CosineAnnealingLrHyper = z.output<typeof cosineAnnealingLrSchema>;
 
 /**
  * lr = ηmin + (baseLr − ηmin) · (1 + cos(π · epoch / tMax)) / 2
@@ -22,15 +31,8 @@ export interface CosineAnnealingLrOptions {
  */
 export function cosineAnnealingLr(
   options: CosineAnnealingLrOptions,
-): ClosedFormSchedule<Required<CosineAnnealingLrOptions>> {
-  const o = resolveOptions<Required<CosineAnnealingLrOptions>>(
-    "cosineAnnealingLr",
-    {
-      tMax: { check: integerAtLeast(1) },
-      etaMin: { default: 0, check: nonNegative },
-    },
-    options,
-  );
+): ClosedFormSchedule<CosineAnnealingLrHyper> {
+  const o = parseOptions("cosineAnnealingLr", cosineAnnealingLrSchema, options);
   const { tMax, etaMin } = o;
   return closedForm(
     "cosineAnnealingLr",

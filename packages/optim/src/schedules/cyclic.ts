@@ -5,38 +5,52 @@
  * other way between maxMomentum and baseMomentum. The schedule sets the
  * rate itself from its own baseLr, whatever the optimizer's lr was.
  */
-import { OptimError } from "../errors.js";
-import {
-  boolean,
-  integerAtLeast,
-  nonNegative,
-  oneOf,
-  positive,
-  resolveOptions,
-  unitOpen,
-} from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
+import { cycleMomentumShape } from "./momentum.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface CyclicLrOptions {
-  /** The lower bound of the rate, and the rate at step 0 (`base_lr`). */
-  baseLr: number;
-  /** The upper bound of the rate (`max_lr`). */
-  maxLr: number;
-  /** Steps from baseLr up to maxLr. Default 2000. */
-  stepSizeUp?: number;
-  /** Steps from maxLr down to baseLr; stepSizeUp when left out. */
-  stepSizeDown?: number | null;
-  /** "triangular", "triangular2" (halve the amplitude each cycle) or "exp_range" (× gamma^step). Default "triangular". */
-  mode?: "triangular" | "triangular2" | "exp_range";
-  /** The base of "exp_range"'s scaling. Default 1. */
-  gamma?: number;
-  /** Cycle the momentum (SGD's momentum, Adam's β₁) inversely to the rate. Default true. */
-  cycleMomentum?: boolean;
-  /** The momentum at the top of the rate. Default 0.8. */
-  baseMomentum?: number;
-  /** The momentum at the bottom of the rate. Default 0.9. */
-  maxMomentum?: number;
-}
+/**
+ * Options of `cyclicLr`, declared once: the registry entry `cyclic` parses
+ * the same schema. PyTorch's `base_lr`, `max_lr`, `step_size_up` … in
+ * camelCase.
+ */
+export const cyclicLrSchema = z
+  .object({
+    baseLr: z.number().min(0).describe("lower bound of the rate (and the rate at step 0)"),
+    maxLr: z.number().min(0).describe("upper bound of the rate"),
+    stepSizeUp: z.number().int().min(1).default(2000).describe("steps from baseLr up to maxLr"),
+    stepSizeDown: z
+      .number()
+      .int()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe("steps from maxLr down to baseLr (stepSizeUp when null)"),
+    mode: z
+      .enum(["triangular", "triangular2", "exp_range"])
+      .default("triangular")
+      .describe("amplitude: constant, halved each cycle, or × gamma^step"),
+    gamma: z.number().positive().default(1).describe("base of exp_range's scaling"),
+    ...cycleMomentumShape(0.8, 0.9),
+  })
+  .superRefine((c, ctx) => {
+    if (c.cycleMomentum && c.baseMomentum > c.maxMomentum) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["baseMomentum"],
+        message: `must be <= maxMomentum (${c.maxMomentum})`,
+        params: {
+          plain: `baseMomentum must be <= maxMomentum, got ${c.baseMomentum} and ${c.maxMomentum}`,
+        },
+      });
+    }
+  });
+
+/** Options of `cyclicLr`, as a user writes them. */
+export type CyclicLrOptions = z.input<typeof cyclicLrSchema>;
+/** Options of `cyclicLr` with every default filled in. */
+export type CyclicLrHyper = z.output<typeof cyclicLrSchema>;
 
 /**
  * With c = ⌊1 + epoch / (up + down)⌋ the cycle and x = 1 + epoch/(up + down) − c
@@ -50,32 +64,9 @@ export interface CyclicLrOptions {
  * @example
  * const clr = cyclicLr({ baseLr: 1e-4, maxLr: 1e-2, stepSizeUp: 500, cycleMomentum: false });
  */
-export function cyclicLr(options: CyclicLrOptions): ClosedFormSchedule<Required<CyclicLrOptions>> {
+export function cyclicLr(options: CyclicLrOptions): ClosedFormSchedule<CyclicLrHyper> {
   const name = "cyclicLr";
-  const o = resolveOptions<Required<CyclicLrOptions>>(
-    name,
-    {
-      baseLr: { check: nonNegative },
-      maxLr: { check: nonNegative },
-      stepSizeUp: { default: 2000, check: integerAtLeast(1) },
-      stepSizeDown: {
-        default: null,
-        check: (key, v) => (v === null ? undefined : integerAtLeast(1)(key, v)),
-      },
-      mode: { default: "triangular", check: oneOf(["triangular", "triangular2", "exp_range"]) },
-      gamma: { default: 1, check: positive },
-      cycleMomentum: { default: true, check: boolean },
-      baseMomentum: { default: 0.8, check: unitOpen },
-      maxMomentum: { default: 0.9, check: unitOpen },
-    },
-    options,
-  );
-  if (o.cycleMomentum && o.baseMomentum > o.maxMomentum) {
-    throw new OptimError(
-      "INVALID_HYPERPARAMETER",
-      `${name}: baseMomentum must be <= maxMomentum, got ${o.baseMomentum} and ${o.maxMomentum}`,
-    );
-  }
+  const o = parseOptions(name, cyclicLrSchema, options);
   const up = o.stepSizeUp;
   const total = up + (o.stepSizeDown ?? up);
   const ratio = up / total;

@@ -4,15 +4,34 @@
  * (`_get_closed_form_lr`), which is what their recursive `get_lr` computes
  * when nothing else touches the learning rate.
  */
-import { integerAtLeast, milestones, nonNegative, resolveOptions } from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface StepLrOptions {
-  /** Decay every `stepSize` epochs (PyTorch's `step_size`). */
-  stepSize: number;
-  /** Multiplicative factor. Default 0.1. */
-  gamma?: number;
-}
+const gamma = z.number().min(0).describe("multiplicative factor");
+
+/**
+ * Epochs, each an integer >= 1, in non-decreasing order (a repeated epoch
+ * counts once per repeat, as PyTorch's Counter does): multi-step's and
+ * sequential's milestones.
+ */
+export const milestonesSchema = z
+  .array(z.number().int().min(1))
+  .readonly()
+  .refine((m) => m.every((v, i) => i === 0 || v >= (m[i - 1] as number)), {
+    message: "must be in increasing order",
+  });
+
+/** Options of `stepLr`, declared once: the registry entry `step` parses the same schema. */
+export const stepLrSchema = z.object({
+  stepSize: z.number().int().min(1).describe("decay every stepSize epochs"),
+  gamma: gamma.default(0.1),
+});
+
+/** Options of `stepLr`, as a user writes them (PyTorch's `step_size` is `stepSize`). */
+export type StepLrOptions = z.input<typeof stepLrSchema>;
+/** Options of `stepLr` with every default filled in. */
+export type StepLrHyper = z.output<typeof stepLrSchema>;
 
 /**
  * lr = baseLr · γ^⌊epoch / stepSize⌋
@@ -20,15 +39,8 @@ export interface StepLrOptions {
  * @example
  * const scheduler = new Scheduler(optimizer, stepLr({ stepSize: 30, gamma: 0.1 }));
  */
-export function stepLr(options: StepLrOptions): ClosedFormSchedule<Required<StepLrOptions>> {
-  const o = resolveOptions<Required<StepLrOptions>>(
-    "stepLr",
-    {
-      stepSize: { check: integerAtLeast(1) },
-      gamma: { default: 0.1, check: nonNegative },
-    },
-    options,
-  );
+export function stepLr(options: StepLrOptions): ClosedFormSchedule<StepLrHyper> {
+  const o = parseOptions("stepLr", stepLrSchema, options);
   return closedForm(
     "stepLr",
     o,
@@ -37,12 +49,16 @@ export function stepLr(options: StepLrOptions): ClosedFormSchedule<Required<Step
   );
 }
 
-export interface MultiStepLrOptions {
-  /** Epochs at which to decay, in increasing order; a repeated epoch decays once per repeat. */
-  milestones: readonly number[];
-  /** Multiplicative factor. Default 0.1. */
-  gamma?: number;
-}
+/** Options of `multiStepLr`, declared once: the registry entry `multi-step` parses the same schema. */
+export const multiStepLrSchema = z.object({
+  milestones: milestonesSchema.describe("epochs at which to decay"),
+  gamma: gamma.default(0.1),
+});
+
+/** Options of `multiStepLr`, as a user writes them. */
+export type MultiStepLrOptions = z.input<typeof multiStepLrSchema>;
+/** Options of `multiStepLr` with every default filled in. */
+export type MultiStepLrHyper = z.output<typeof multiStepLrSchema>;
 
 /**
  * lr = baseLr · γ^(number of milestones ≤ epoch)
@@ -50,17 +66,8 @@ export interface MultiStepLrOptions {
  * @example
  * const scheduler = new Scheduler(optimizer, multiStepLr({ milestones: [30, 80] }));
  */
-export function multiStepLr(
-  options: MultiStepLrOptions,
-): ClosedFormSchedule<Required<MultiStepLrOptions>> {
-  const o = resolveOptions<Required<MultiStepLrOptions>>(
-    "multiStepLr",
-    {
-      milestones: { check: milestones },
-      gamma: { default: 0.1, check: nonNegative },
-    },
-    options,
-  );
+export function multiStepLr(options: MultiStepLrOptions): ClosedFormSchedule<MultiStepLrHyper> {
+  const o = parseOptions("multiStepLr", multiStepLrSchema, options);
   return closedForm(
     "multiStepLr",
     o,
@@ -75,10 +82,13 @@ export function multiStepLr(
   );
 }
 
-export interface ExponentialLrOptions {
-  /** Multiplicative factor per epoch; required, as in PyTorch. */
-  gamma: number;
-}
+/** Options of `exponentialLr` (gamma required, as in PyTorch), declared once: the registry entry `exponential` parses the same schema. */
+export const exponentialLrSchema = z.object({ gamma });
+
+/** Options of `exponentialLr`, as a user writes them. */
+export type ExponentialLrOptions = z.input<typeof exponentialLrSchema>;
+/** Options of `exponentialLr` with every default filled in. */
+export type ExponentialLrHyper = z.output<typeof exponentialLrSchema>;
 
 /**
  * lr = baseLr · γ^epoch
@@ -88,14 +98,8 @@ export interface ExponentialLrOptions {
  */
 export function exponentialLr(
   options: ExponentialLrOptions,
-): ClosedFormSchedule<Required<ExponentialLrOptions>> {
-  const o = resolveOptions<Required<ExponentialLrOptions>>(
-    "exponentialLr",
-    {
-      gamma: { check: nonNegative },
-    },
-    options,
-  );
+): ClosedFormSchedule<ExponentialLrHyper> {
+  const o = parseOptions("exponentialLr", exponentialLrSchema, options);
   return closedForm("exponentialLr", o, (epoch, baseLr) => baseLr * o.gamma ** epoch, {
     recurrence: (epoch, lr) => (epoch === 0 ? lr : lr * o.gamma),
   });

@@ -5,6 +5,7 @@
  * offers `multiplicative` with a constant factor only and no `lambda`;
  * from code, any function works.
  */
+import { z } from "@recurrent/registry";
 import { OptimError } from "../errors.js";
 import { type ClosedFormSchedule, closedForm, restoreNumbers, type Schedule } from "./schedule.js";
 
@@ -28,6 +29,15 @@ export function lambdaLr(options: LambdaLrOptions): ClosedFormSchedule<LambdaLrO
   });
 }
 
+/**
+ * A constant `lrLambda`, the one a config can hold: the registry entry
+ * `multiplicative` takes it as `factor`.
+ */
+export const constantFactor = z
+  .number()
+  .min(0)
+  .describe("lr ← lr · factor every epoch (a constant lrLambda)");
+
 export interface MultiplicativeLrOptions {
   /** The factor applied at each epoch from 1 on: a function of the epoch, or a constant. */
   lrLambda: ((epoch: number) => number) | number;
@@ -45,10 +55,8 @@ export function multiplicativeLr(
   options: MultiplicativeLrOptions,
 ): Schedule<{ epoch: number; baseLr: number; lr: number }, MultiplicativeLrOptions> {
   const given = options?.lrLambda;
-  const lambda =
-    typeof given === "number" && Number.isFinite(given) && given >= 0
-      ? () => given
-      : checkLambda("multiplicativeLr", given);
+  const constant = constantFactor.safeParse(given);
+  const lambda = constant.success ? () => constant.data : checkLambda("multiplicativeLr", given);
   return {
     name: "multiplicativeLr",
     options: Object.freeze({ lrLambda: given as MultiplicativeLrOptions["lrLambda"] }),

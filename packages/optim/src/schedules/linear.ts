@@ -3,17 +3,29 @@
  * The usual start of a run: a few epochs from a fraction of the rate up to
  * all of it, often followed by cosine annealing through `sequentialLr`.
  */
-import { integerAtLeast, resolveOptions, unitClosed } from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface LinearLrOptions {
-  /** Factor at epoch 0, in [0, 1] (`start_factor`). Default 1/3. */
-  startFactor?: number;
-  /** Factor from `totalIters` on, in [0, 1] (`end_factor`). Default 1. */
-  endFactor?: number;
-  /** Epochs to go from startFactor to endFactor (`total_iters`). Default 5. */
-  totalIters?: number;
-}
+/**
+ * Options of `linearLr`, declared once: the registry entry `linear` parses the
+ * same schema. PyTorch's names in camelCase (`start_factor` → `startFactor`).
+ */
+export const linearLrSchema = z.object({
+  startFactor: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1 / 3)
+    .describe("factor at epoch 0"),
+  endFactor: z.number().min(0).max(1).default(1).describe("factor from totalIters on"),
+  totalIters: z.number().int().min(1).default(5).describe("epochs from startFactor to endFactor"),
+});
+
+/** Options of `linearLr`, as a user writes them. */
+export type LinearLrOptions = z.input<typeof linearLrSchema>;
+/** Options of `linearLr` with every default filled in. */
+export type LinearLrHyper = z.output<typeof linearLrSchema>;
 
 /**
  * lr = baseLr · (s + (e − s) · min(epoch, totalIters) / totalIters)
@@ -21,18 +33,8 @@ export interface LinearLrOptions {
  * @example
  * const warmup = linearLr({ startFactor: 0.1, totalIters: 5 });
  */
-export function linearLr(
-  options: LinearLrOptions = {},
-): ClosedFormSchedule<Required<LinearLrOptions>> {
-  const o = resolveOptions<Required<LinearLrOptions>>(
-    "linearLr",
-    {
-      startFactor: { default: 1 / 3, check: unitClosed },
-      endFactor: { default: 1, check: unitClosed },
-      totalIters: { default: 5, check: integerAtLeast(1) },
-    },
-    options,
-  );
+export function linearLr(options: LinearLrOptions = {}): ClosedFormSchedule<LinearLrHyper> {
+  const o = parseOptions("linearLr", linearLrSchema, options);
   const { startFactor: s, endFactor: e, totalIters: n } = o;
   return closedForm(
     "linearLr",

@@ -7,40 +7,36 @@
  * the rate itself, whatever the optimizer's lr was, and refuses to step past
  * totalSteps, as PyTorch does.
  */
+import { z } from "@recurrent/registry";
 import { OptimError } from "../errors.js";
-import {
-  boolean,
-  integerAtLeast,
-  oneOf,
-  positive,
-  resolveOptions,
-  unitClosed,
-  unitOpen,
-} from "../options.js";
+import { parseOptions } from "../schema-options.js";
+import { cycleMomentumShape } from "./momentum.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface OneCycleLrOptions {
-  /** The peak rate (`max_lr`). */
-  maxLr: number;
-  /** Steps in the cycle (`total_steps`). */
-  totalSteps: number;
-  /** The fraction of the steps spent warming up (`pct_start`). Default 0.3. */
-  pctStart?: number;
-  /** "cos" or "linear" annealing (`anneal_strategy`). Default "cos". */
-  annealStrategy?: "cos" | "linear";
-  /** Cycle the momentum (SGD's momentum, Adam's β₁) inversely to the rate. Default true. */
-  cycleMomentum?: boolean;
-  /** The momentum at the peak rate. Default 0.85. */
-  baseMomentum?: number;
-  /** The momentum at the start and the end. Default 0.95. */
-  maxMomentum?: number;
-  /** The starting rate is maxLr / divFactor. Default 25. */
-  divFactor?: number;
-  /** The final rate is the starting rate / finalDivFactor. Default 1e4. */
-  finalDivFactor?: number;
-  /** Warm up, come back down symmetrically, then anneal (`three_phase`). Default false. */
-  threePhase?: boolean;
-}
+/**
+ * Options of `oneCycleLr`, declared once: the registry entry `one-cycle`
+ * parses the same schema. PyTorch's `max_lr`, `total_steps`, `pct_start` …
+ * in camelCase.
+ */
+export const oneCycleLrSchema = z.object({
+  maxLr: z.number().positive().describe("the peak rate"),
+  totalSteps: z.number().int().min(1).describe("steps in the cycle (train.steps)"),
+  pctStart: z.number().min(0).max(1).default(0.3).describe("fraction of the steps warming up"),
+  annealStrategy: z.enum(["cos", "linear"]).default("cos").describe("annealing shape"),
+  ...cycleMomentumShape(0.85, 0.95),
+  divFactor: z.number().positive().default(25).describe("the starting rate is maxLr / divFactor"),
+  finalDivFactor: z
+    .number()
+    .positive()
+    .default(1e4)
+    .describe("the final rate is the starting rate / finalDivFactor"),
+  threePhase: z.boolean().default(false).describe("warm up, come back down, then anneal"),
+});
+
+/** Options of `oneCycleLr`, as a user writes them. */
+export type OneCycleLrOptions = z.input<typeof oneCycleLrSchema>;
+/** Options of `oneCycleLr` with every default filled in. */
+export type OneCycleLrHyper = z.output<typeof oneCycleLrSchema>;
 
 interface Phase {
   readonly end: number;
@@ -54,26 +50,9 @@ interface Phase {
  * @example
  * const schedule = oneCycleLr({ maxLr: 0.01, totalSteps: 1000 }); // with adam, β₁ cycles 0.95 → 0.85 → 0.95
  */
-export function oneCycleLr(
-  options: OneCycleLrOptions,
-): ClosedFormSchedule<Required<OneCycleLrOptions>> {
+export function oneCycleLr(options: OneCycleLrOptions): ClosedFormSchedule<OneCycleLrHyper> {
   const name = "oneCycleLr";
-  const o = resolveOptions<Required<OneCycleLrOptions>>(
-    name,
-    {
-      maxLr: { check: positive },
-      totalSteps: { check: integerAtLeast(1) },
-      pctStart: { default: 0.3, check: unitClosed },
-      annealStrategy: { default: "cos", check: oneOf(["cos", "linear"]) },
-      cycleMomentum: { default: true, check: boolean },
-      baseMomentum: { default: 0.85, check: unitOpen },
-      maxMomentum: { default: 0.95, check: unitOpen },
-      divFactor: { default: 25, check: positive },
-      finalDivFactor: { default: 1e4, check: positive },
-      threePhase: { default: false, check: boolean },
-    },
-    options,
-  );
+  const o = parseOptions(name, oneCycleLrSchema, options);
   const n = o.totalSteps;
   const warm = o.pctStart * n;
   const phases: Phase[] = o.threePhase

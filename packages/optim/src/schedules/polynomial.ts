@@ -3,15 +3,20 @@
  * PolynomialLR, in closed form and, inside `chainedLr`, in PyTorch's
  * recursive form.
  */
-import { integerAtLeast, nonNegative, resolveOptions } from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface PolynomialLrOptions {
-  /** Epochs from baseLr down to 0 (`total_iters`). Default 5. */
-  totalIters?: number;
-  /** The power of the decay (1 is linear). Default 1. */
-  power?: number;
-}
+/** Options of `polynomialLr`, declared once: the registry entry `polynomial` parses the same schema. */
+export const polynomialLrSchema = z.object({
+  totalIters: z.number().int().min(1).default(5).describe("epochs from the base rate down to 0"),
+  power: z.number().min(0).default(1).describe("power of the decay (1 is linear)"),
+});
+
+/** Options of `polynomialLr`, as a user writes them. */
+export type PolynomialLrOptions = z.input<typeof polynomialLrSchema>;
+/** Options of `polynomialLr` with every default filled in. */
+export type PolynomialLrHyper = z.output<typeof polynomialLrSchema>;
 
 /**
  * lr = baseLr · (1 − min(epoch, totalIters) / totalIters)^power
@@ -21,15 +26,8 @@ export interface PolynomialLrOptions {
  */
 export function polynomialLr(
   options: PolynomialLrOptions = {},
-): ClosedFormSchedule<Required<PolynomialLrOptions>> {
-  const o = resolveOptions<Required<PolynomialLrOptions>>(
-    "polynomialLr",
-    {
-      totalIters: { default: 5, check: integerAtLeast(1) },
-      power: { default: 1, check: nonNegative },
-    },
-    options,
-  );
+): ClosedFormSchedule<PolynomialLrHyper> {
+  const o = parseOptions("polynomialLr", polynomialLrSchema, options);
   const { totalIters: n, power } = o;
   return closedForm(
     "polynomialLr",

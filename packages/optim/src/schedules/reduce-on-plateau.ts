@@ -4,29 +4,37 @@
  * patience, cooldown, min_lr, and the eps below which a reduction is
  * skipped). The one schedule that needs the metric at each step.
  */
-import { integerAtLeast, nonNegative, oneOf, resolveOptions, unitOpen } from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
 import { missingMetric, restoreNumbers, type Schedule, type ScheduleState } from "./schedule.js";
 
-export interface ReduceLrOnPlateauOptions {
-  /** "min": reduce when the metric stops decreasing; "max": when it stops increasing. Default "min". */
-  mode?: "min" | "max";
-  /** new lr = lr · factor, in [0, 1). Default 0.1. */
-  factor?: number;
-  /** Epochs without improvement to tolerate before reducing. Default 10. */
-  patience?: number;
-  /** How much better counts as better. Default 1e-4. */
-  threshold?: number;
-  /** "rel": better than best·(1 ∓ threshold); "abs": better than best ∓ threshold (`threshold_mode`). Default "rel". */
-  thresholdMode?: "rel" | "abs";
-  /** Epochs to wait after a reduction before counting bad epochs again. Default 0. */
-  cooldown?: number;
-  /** The learning rate never goes below this (`min_lr`). Default 0. */
-  minLr?: number;
-  /** A reduction smaller than eps is skipped. Default 1e-8. */
-  eps?: number;
-}
+/**
+ * Options of `reduceLrOnPlateau`, declared once: the registry entry
+ * `reduce-on-plateau` parses the same schema. PyTorch's `threshold_mode`
+ * and `min_lr` are `thresholdMode` and `minLr`; with "rel" better means
+ * beyond best·(1 ∓ threshold), with "abs" beyond best ∓ threshold.
+ */
+export const reduceLrOnPlateauSchema = z.object({
+  mode: z
+    .enum(["min", "max"])
+    .default("min")
+    .describe("reduce when the metric stops decreasing (min) or increasing (max)"),
+  factor: z.number().min(0).lt(1).default(0.1).describe("new lr = lr · factor"),
+  patience: z.number().int().min(0).default(10).describe("epochs without improvement to tolerate"),
+  threshold: z.number().min(0).default(1e-4).describe("how much better counts as better"),
+  thresholdMode: z
+    .enum(["rel", "abs"])
+    .default("rel")
+    .describe("threshold relative to the best, or absolute"),
+  cooldown: z.number().int().min(0).default(0).describe("epochs to wait after a reduction"),
+  minLr: z.number().min(0).default(0).describe("lower bound on the learning rate"),
+  eps: z.number().min(0).default(1e-8).describe("reductions smaller than this are skipped"),
+});
 
-export type ReduceLrOnPlateauHyper = Required<ReduceLrOnPlateauOptions>;
+/** Options of `reduceLrOnPlateau`, as a user writes them. */
+export type ReduceLrOnPlateauOptions = z.input<typeof reduceLrOnPlateauSchema>;
+/** Options of `reduceLrOnPlateau` with every default filled in. */
+export type ReduceLrOnPlateauHyper = z.output<typeof reduceLrOnPlateauSchema>;
 
 export interface PlateauState extends ScheduleState {
   /** The best metric seen (±Infinity before the first). */
@@ -64,20 +72,7 @@ export function reduceLrOnPlateau(
   options: ReduceLrOnPlateauOptions = {},
 ): Schedule<PlateauState, ReduceLrOnPlateauHyper> {
   const name = "reduceLrOnPlateau";
-  const o = resolveOptions<ReduceLrOnPlateauHyper>(
-    name,
-    {
-      mode: { default: "min", check: oneOf(["min", "max"]) },
-      factor: { default: 0.1, check: unitOpen },
-      patience: { default: 10, check: integerAtLeast(0) },
-      threshold: { default: 1e-4, check: nonNegative },
-      thresholdMode: { default: "rel", check: oneOf(["rel", "abs"]) },
-      cooldown: { default: 0, check: integerAtLeast(0) },
-      minLr: { default: 0, check: nonNegative },
-      eps: { default: 1e-8, check: nonNegative },
-    },
-    options,
-  );
+  const o = parseOptions(name, reduceLrOnPlateauSchema, options);
   const isBetter = (a: number, best: number): boolean => {
     if (o.mode === "min")
       return o.thresholdMode === "rel" ? a < best * (1 - o.threshold) : a < best - o.threshold;

@@ -4,17 +4,25 @@
  * baseLr towards etaMin over t0 epochs, jumps back to baseLr, and the next
  * cycle lasts tMult times longer.
  */
-import { integerAtLeast, nonNegative, resolveOptions } from "../options.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../schema-options.js";
 import { type ClosedFormSchedule, closedForm } from "./schedule.js";
 
-export interface CosineAnnealingWarmRestartsOptions {
-  /** Epochs of the first cycle (`T_0`). */
-  t0: number;
-  /** Each cycle is tMult times the previous one (`T_mult`), an integer >= 1. Default 1. */
-  tMult?: number;
-  /** The lowest learning rate (`eta_min`). Default 0. */
-  etaMin?: number;
-}
+/**
+ * Options of `cosineAnnealingWarmRestarts`, declared once: the registry entry
+ * `cosine-warm-restarts` parses the same schema. PyTorch's `T_0`, `T_mult`
+ * and `eta_min` are `t0`, `tMult` and `etaMin`.
+ */
+export const cosineAnnealingWarmRestartsSchema = z.object({
+  t0: z.number().int().min(1).describe("epochs of the first cycle"),
+  tMult: z.number().int().min(1).default(1).describe("each cycle is tMult times the previous"),
+  etaMin: z.number().min(0).default(0).describe("the lowest learning rate"),
+});
+
+/** Options of `cosineAnnealingWarmRestarts`, as a user writes them. */
+export type CosineAnnealingWarmRestartsOptions = z.input<typeof cosineAnnealingWarmRestartsSchema>;
+/** Options of `cosineAnnealingWarmRestarts` with every default filled in. */
+export type CosineAnnealingWarmRestartsHyper = z.output<typeof cosineAnnealingWarmRestartsSchema>;
 
 /**
  * lr = ηmin + (baseLr − ηmin) · (1 + cos(π · tCur / tI)) / 2, where tCur
@@ -26,16 +34,8 @@ export interface CosineAnnealingWarmRestartsOptions {
  */
 export function cosineAnnealingWarmRestarts(
   options: CosineAnnealingWarmRestartsOptions,
-): ClosedFormSchedule<Required<CosineAnnealingWarmRestartsOptions>> {
-  const o = resolveOptions<Required<CosineAnnealingWarmRestartsOptions>>(
-    "cosineAnnealingWarmRestarts",
-    {
-      t0: { check: integerAtLeast(1) },
-      tMult: { default: 1, check: integerAtLeast(1) },
-      etaMin: { default: 0, check: nonNegative },
-    },
-    options,
-  );
+): ClosedFormSchedule<CosineAnnealingWarmRestartsHyper> {
+  const o = parseOptions("cosineAnnealingWarmRestarts", cosineAnnealingWarmRestartsSchema, options);
   const { t0, tMult, etaMin } = o;
   /** (tCur, tI) at `epoch`, by PyTorch's integer bookkeeping (no logarithms, so no rounding). */
   const position = (epoch: number) => {
