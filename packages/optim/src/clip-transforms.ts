@@ -5,25 +5,31 @@
  * Use these when the whole update rule should be one saved transform; use
  * the tensor functions when you also want the norm for logging.
  */
-import { clipCoefficient, globalNorm, normType, shouldScale } from "./norm.js";
-import { nonNegative, type OptionSpecs, resolveOptions } from "./options.js";
+import { z } from "@recurrent/registry";
+import { clipBound, clipCoefficient, globalNorm, normType, shouldScale } from "./norm.js";
+import { parseOptions } from "./schema-options.js";
 import type { FloatArray, NamedArrays, Transform } from "./transform.js";
 
-export interface ClipByGlobalNormOptions {
-  /** The largest global norm let through. */
-  maxNorm: number;
-  /** The p of the p-norm: > 0, or Infinity for the max norm. Default 2. */
-  normType?: number;
-}
+/** Options of `clipByGlobalNorm` (and, with errorIfNonfinite, of `clipGradNorm`), declared once. */
+export const clipByGlobalNormSchema = z.object({
+  maxNorm: clipBound.describe("the largest global norm let through"),
+  normType: normType.default(2),
+});
 
-export type ClipByGlobalNormHyper = Required<ClipByGlobalNormOptions>;
+/** Options of `clipByGlobalNorm`, as a user writes them. */
+export type ClipByGlobalNormOptions = z.input<typeof clipByGlobalNormSchema>;
+/** Options of `clipByGlobalNorm` with every default filled in. */
+export type ClipByGlobalNormHyper = z.output<typeof clipByGlobalNormSchema>;
 
-export interface ClipByValueOptions {
-  /** Updates are clamped into [-clipValue, clipValue]. */
-  clipValue: number;
-}
+/** Options of `clipByValue` (and `clipGradValue`), declared once. */
+export const clipByValueSchema = z.object({
+  clipValue: clipBound.describe("values are clamped into [-clipValue, clipValue]"),
+});
 
-export type ClipByValueHyper = Required<ClipByValueOptions>;
+/** Options of `clipByValue`, as a user writes them. */
+export type ClipByValueOptions = z.input<typeof clipByValueSchema>;
+/** Options of `clipByValue` (nothing to default). */
+export type ClipByValueHyper = z.output<typeof clipByValueSchema>;
 
 /** Clipping keeps no state. */
 export type ClipState = null;
@@ -38,15 +44,6 @@ function scaled(updates: NamedArrays, f: (u: number) => number): NamedArrays {
   return out;
 }
 
-const normSpecs: OptionSpecs<ClipByGlobalNormHyper> = {
-  maxNorm: { check: nonNegative },
-  normType: { default: 2, check: normType },
-};
-
-const valueSpecs: OptionSpecs<ClipByValueHyper> = {
-  clipValue: { check: nonNegative },
-};
-
 /**
  * Scale all incoming updates together so that their global norm is at most
  * `maxNorm` (PyTorch's coefficient maxNorm / (norm + 1e-6), applied when < 1).
@@ -58,9 +55,9 @@ export function clipByGlobalNorm(
   options: ClipByGlobalNormOptions,
 ): Transform<ClipState, ClipByGlobalNormHyper> {
   const name = "clipByGlobalNorm";
-  const hyper = resolveOptions(name, normSpecs, options);
+  const hyper = parseOptions(name, clipByGlobalNormSchema, options);
   const resolve = (overrides?: Partial<ClipByGlobalNormHyper>) =>
-    overrides === undefined ? hyper : resolveOptions(name, normSpecs, overrides, undefined, hyper);
+    overrides === undefined ? hyper : parseOptions(name, clipByGlobalNormSchema, overrides, hyper);
   const update = (
     grads: NamedArrays,
     state: ClipState,
@@ -84,9 +81,9 @@ export function clipByGlobalNorm(
  */
 export function clipByValue(options: ClipByValueOptions): Transform<ClipState, ClipByValueHyper> {
   const name = "clipByValue";
-  const hyper = resolveOptions(name, valueSpecs, options);
+  const hyper = parseOptions(name, clipByValueSchema, options);
   const resolve = (overrides?: Partial<ClipByValueHyper>) =>
-    overrides === undefined ? hyper : resolveOptions(name, valueSpecs, overrides, undefined, hyper);
+    overrides === undefined ? hyper : parseOptions(name, clipByValueSchema, overrides, hyper);
   const update = (
     grads: NamedArrays,
     state: ClipState,

@@ -5,25 +5,30 @@
  * coefficient, same return value); `clipGradValue` is clip_grad_value_.
  * The pure counterparts for `chain` are in clip-transforms.ts.
  */
+import { z } from "@recurrent/registry";
 import { keep, type Tensor, tensor } from "@recurrent/tensor";
+import { clipByGlobalNormSchema, clipByValueSchema } from "./clip-transforms.js";
 import { OptimError } from "./errors.js";
-import { arrayNorm, clipCoefficient, normType, shouldScale } from "./norm.js";
-import { boolean, nonNegative, type OptionSpecs, resolveOptions } from "./options.js";
+import { arrayNorm, clipCoefficient, shouldScale } from "./norm.js";
 import { type ParamsInput, toNamedTensors } from "./params.js";
+import { parseOptions } from "./schema-options.js";
 import type { FloatArray } from "./transform.js";
 
-const normSpecs: OptionSpecs<Required<ClipGradNormOptions> & { maxNorm: number }> = {
-  maxNorm: { check: nonNegative },
-  normType: { default: 2, check: normType },
-  errorIfNonfinite: { default: false, check: boolean },
-};
+/** Options of `clipGradNorm`: clipByGlobalNorm's, and what to do with a NaN or infinite norm. */
+const clipGradNormSchema = clipByGlobalNormSchema.extend({
+  errorIfNonfinite: z
+    .boolean()
+    .default(false)
+    .describe(
+      "throw (code NON_FINITE_NORM) instead of scaling when the total norm is NaN or infinite",
+    ),
+});
 
-export interface ClipGradNormOptions {
-  /** The p of the p-norm: a number > 0, or Infinity for the max norm. Default 2. */
-  normType?: number;
-  /** Throw (code NON_FINITE_NORM) instead of scaling when the total norm is NaN or infinite. Default false. */
-  errorIfNonfinite?: boolean;
-}
+/** What `gradNorm` checks: the norm type alone. */
+const normTypeSchema = clipByGlobalNormSchema.pick({ normType: true });
+
+/** Options of `clipGradNorm` besides maxNorm, as a user writes them. */
+export type ClipGradNormOptions = Omit<z.input<typeof clipGradNormSchema>, "maxNorm">;
 
 /** The norm of order `p` of all gradients taken together: the norm of the per-tensor norms. */
 function totalNorm(withGrads: readonly [string, Tensor][], p: number): number {
@@ -42,7 +47,7 @@ function totalNorm(withGrads: readonly [string, Tensor][], p: number): number {
  */
 export function gradNorm(params: ParamsInput, normType = 2): number {
   const where = "gradNorm";
-  const { normType: p } = resolveOptions(where, normSpecs, { maxNorm: 1, normType });
+  const { normType: p } = parseOptions(where, normTypeSchema, { normType });
   const withGrads = toNamedTensors(where, params).filter(([, t]) => t.grad !== null);
   return withGrads.length === 0 ? 0 : totalNorm(withGrads, p);
 }
@@ -64,7 +69,7 @@ export function clipGradNorm(
   options: ClipGradNormOptions = {},
 ): number {
   const where = "clipGradNorm";
-  const { normType: p, errorIfNonfinite } = resolveOptions(where, normSpecs, {
+  const { normType: p, errorIfNonfinite } = parseOptions(where, clipGradNormSchema, {
     ...options,
     maxNorm,
   });
@@ -95,7 +100,7 @@ export function clipGradNorm(
  */
 export function clipGradValue(params: ParamsInput, clipValue: number): void {
   const where = "clipGradValue";
-  resolveOptions(where, { clipValue: { check: nonNegative } }, { clipValue });
+  parseOptions(where, clipByValueSchema, { clipValue });
   for (const [, p] of toNamedTensors(where, params)) {
     if (p.grad !== null) mapGradInPlace(p, (g) => Math.min(Math.max(g, -clipValue), clipValue));
   }

@@ -5,8 +5,7 @@
  * i.e. (Σ_tensors Σ_i |g_i|^p)^(1/p), or max |g_i| for p = ∞; accumulated
  * in float64 whatever the gradients' dtype.
  */
-import { showValue as show } from "@recurrent/registry";
-import type { Check } from "./options.js";
+import { z } from "@recurrent/registry";
 import type { FloatArray } from "./transform.js";
 
 /** PyTorch's clipping coefficient: max_norm / (total_norm + 1e-6), applied when < 1. */
@@ -54,7 +53,13 @@ export function globalNorm(arrays: readonly FloatArray[], p: number): number {
 }
 
 /** A norm type: a number > 0, or Infinity for the max norm. */
-export const normType: Check = (key, v) =>
-  typeof v === "number" && v > 0
-    ? undefined
-    : `${key} must be > 0 (Infinity for the max norm), got ${show(v)}`;
+export const normType = z
+  .custom<number>((v) => typeof v === "number" && v > 0, {
+    message: "must be > 0 (Infinity for the max norm)",
+  })
+  .describe("the p of the p-norm: > 0, or Infinity for the max norm");
+
+/** A clipping bound: a number >= 0, Infinity (never clip) included, as PyTorch allows. */
+export const clipBound = z.custom<number>((v) => typeof v === "number" && v >= 0, {
+  error: (issue) => (typeof issue.input === "number" ? "must be >= 0" : "must be a number >= 0"),
+});

@@ -103,6 +103,10 @@ describe("checkOptions", () => {
       "steps is required, got nothing",
     ]);
     expect(problems(0.1)).toEqual(["options must be an object, got 0.1"]);
+    expect(problems({ steps: 1, lr: Number.POSITIVE_INFINITY })).toEqual([
+      "lr must be a finite number >= 0, got Infinity",
+    ]);
+    expect(problems({ steps: 1, lr: Number.NaN })).toEqual(["lr must be >= 0, got NaN"]);
     expect(problems({ steps: 1, factor: 0.95, mode: "max" })).toEqual([
       'factor must be <= 0.9 when mode is "max", got 0.95',
     ]);

@@ -134,7 +134,16 @@ function problemOf(key: string, field: z.core.$ZodType, value: unknown): string 
   const custom = parsed.error.issues.find((issue) => issue.code === "custom");
   if (custom !== undefined) return `${key} ${custom.message}${got}`;
   const words = wordsFor(core);
-  return `${key} must be ${words.numeric && typeof value !== "number" ? "a number " : ""}${words.one}${got}`;
+  // `>= 0` alone would not say what is wrong with "fast" or Infinity (NaN reads plainly).
+  const infinite = value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY;
+  const kind = !words.numeric
+    ? ""
+    : typeof value !== "number"
+      ? "a number "
+      : infinite
+        ? "a finite number "
+        : "";
+  return `${key} must be ${kind}${words.one}${got}`;
 }
 
 /** `a pair [beta1, beta2]`, naming the items by their descriptions. */
