@@ -4,10 +4,17 @@
  * the first step. An LSTM bias [4·hidden] holds the gates in PyTorch's order
  * i, f, g, o; the forget gate is the second quarter.
  */
+import { z } from "@recurrent/registry";
 import type { FloatDType, Generator, Shape, Tensor } from "@recurrent/tensor";
 import { full } from "@recurrent/tensor";
 import { check, fmt } from "../errors.js";
+import { parseOptions } from "../options.js";
 import type { Initializer } from "./initializers.js";
+
+/** Options of `forgetGateBias` a config can hold (the registry entry `lstm-forget-bias` parses it too). */
+export const forgetGateBiasSchema = z.object({
+  value: z.number().default(1).describe("the forget-gate bias"),
+});
 
 function hiddenOf(where: string, shape: Shape): number {
   const n = shape[0] as number;
@@ -24,10 +31,11 @@ function hiddenOf(where: string, shape: Shape): number {
  * @example
  * setForgetGateBias(lstm.bias_ih_l0, 1); // PyTorch sums bias_ih and bias_hh: set one, or split
  */
-export function setForgetGateBias(bias: Tensor, value = 1): Tensor {
+export function setForgetGateBias(bias: Tensor, value?: number): Tensor {
   const hidden = hiddenOf("setForgetGateBias", bias.shape);
+  const options = parseOptions("setForgetGateBias", forgetGateBiasSchema, { value });
   check(bias.isContiguous, "ARGUMENT", () => "setForgetGateBias: expected a contiguous bias");
-  bias.storage.array.fill(value, bias.offset + hidden, bias.offset + 2 * hidden);
+  bias.storage.array.fill(options.value, bias.offset + hidden, bias.offset + 2 * hidden);
   return bias;
 }
 
@@ -38,17 +46,14 @@ export function setForgetGateBias(bias: Tensor, value = 1): Tensor {
  * @example
  * forgetGateBias({ value: 1 })([4 * hidden], generator); // [0…0, 1…1, 0…0, 0…0]
  */
-export function forgetGateBias(options: { value?: number; base?: Initializer } = {}): Initializer {
-  const value = options.value ?? 1;
-  check(
-    Number.isFinite(value),
-    "ARGUMENT",
-    () => `forgetGateBias: value must be finite, got ${value}`,
-  );
+export function forgetGateBias(
+  options: z.input<typeof forgetGateBiasSchema> & { base?: Initializer } = {},
+): Initializer {
+  const { base, ...rest } = options;
+  const { value } = parseOptions("forgetGateBias", forgetGateBiasSchema, rest);
   return (shape: Shape, generator: Generator, dtype: FloatDType = "float32") => {
     hiddenOf("forgetGateBias", shape);
-    const bias =
-      options.base === undefined ? full(shape, 0, dtype) : options.base(shape, generator, dtype);
+    const bias = base === undefined ? full(shape, 0, dtype) : base(shape, generator, dtype);
     return setForgetGateBias(bias, value);
   };
 }

@@ -26,6 +26,8 @@
  * Storage: the algorithm works on Aᵀ (n × m, row j = column j of A), so a
  * Householder vector and every column it touches are contiguous rows.
  */
+
+import type { z } from "@recurrent/registry";
 import {
   type FloatDType,
   type Generator,
@@ -38,7 +40,8 @@ import {
   zeros,
 } from "@recurrent/tensor";
 import { check, fmt } from "../errors.js";
-import type { Initializer } from "./initializers.js";
+import { parseOptions } from "../options.js";
+import { gainSchema, type Initializer } from "./initializers.js";
 
 /** Columns per block: the inner dimension of the matrix products. */
 const blockSize = 32;
@@ -49,9 +52,8 @@ const chunkRows = 64;
  * @example
  * orthogonal({ gain: 1 })([4 * hidden, hidden], generator); // rows orthonormal columns
  */
-export function orthogonal(options: { gain?: number } = {}): Initializer {
-  const gain = options.gain ?? 1;
-  check(Number.isFinite(gain), "ARGUMENT", () => `orthogonal: gain must be finite, got ${gain}`);
+export function orthogonal(options: z.input<typeof gainSchema> = {}): Initializer {
+  const { gain } = parseOptions("orthogonal", gainSchema, options);
   return (shape, generator, dtype = "float32") => orthogonalTensor(shape, generator, gain, dtype);
 }
 

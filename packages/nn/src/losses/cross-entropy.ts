@@ -23,6 +23,8 @@
  * that is 0 (every target ignored) the loss is NaN and the gradient zeros,
  * as in PyTorch (see `reduce`).
  */
+
+import { z } from "@recurrent/registry";
 import {
   add,
   gather,
@@ -35,19 +37,32 @@ import {
   tensor,
 } from "@recurrent/tensor";
 import { check, fmt } from "../errors.js";
-import { checkReduction, maskTotal, type Reduction, reduce } from "./reduction.js";
+import { parseOptions } from "../options.js";
+import { maskTotal, reduce, reduction } from "./reduction.js";
 
-export interface CrossEntropyOptions {
-  /** Index targets equal to this are skipped (PyTorch's default −100). */
-  ignoreIndex?: number;
-  /** ε in [0, 1]: the target distribution is (1−ε)·target + ε/C (default 0). */
-  labelSmoothing?: number;
+/**
+ * Options of `crossEntropy` a config can hold, declared once: the registry
+ * entry `cross-entropy` parses this schema, and `crossEntropy` parses all
+ * of it but `weight`, which from code may also be a tensor or a typed array
+ * (checked against the number of classes below). "none" gives one loss per position.
+ */
+export const crossEntropySchema = z.object({
+  ignoreIndex: z.number().int().default(-100).describe("targets equal to this are skipped"),
+  labelSmoothing: z.number().min(0).max(1).default(0).describe("ε: target = (1−ε)·onehot + ε/C"),
+  weight: z
+    .array(z.number().min(0))
+    .optional()
+    .describe("a weight per class (PyTorch's weight), one number per class of the vocabulary"),
+  reduction,
+});
+
+const scalarOptions = crossEntropySchema.omit({ weight: true });
+
+export interface CrossEntropyOptions extends Omit<z.input<typeof crossEntropySchema>, "weight"> {
   /** Same shape as the targets' positions: 1 where the position counts, 0 where it does not (padding). */
   mask?: Tensor;
   /** A weight per class, [classes] (PyTorch's `weight`); all 1 when left out. */
-  weight?: Tensor | readonly number[] | Float32Array | Float64Array;
-  /** "mean" (default) over the positions that count, "sum", or "none" (one loss per position). */
-  reduction?: Reduction;
+  weight?: Tensor | readonly number[] | Float32Array | Float64Array | undefined;
 }
 
 /**
@@ -78,21 +93,16 @@ export function crossEntropy(
         : `${where}: targets must be ${fmt(lead)} for logits ${fmt(logits.shape)}, got ${fmt(targets.shape)}`;
     },
   );
-  const ignoreIndex = options.ignoreIndex ?? -100;
-  check(Number.isInteger(ignoreIndex), "ARGUMENT", () => {
-    return `${where}: ignoreIndex must be an integer, got ${ignoreIndex}`;
-  });
-  const epsilon = options.labelSmoothing ?? 0;
-  check(epsilon >= 0 && epsilon <= 1, "ARGUMENT", () => {
-    return `${where}: labelSmoothing must be in [0, 1], got ${epsilon}`;
-  });
-  const reduction = options.reduction ?? "mean";
-  checkReduction(where, reduction);
+  const { mask, weight, ...rest } = options;
+  const {
+    ignoreIndex,
+    labelSmoothing: epsilon,
+    reduction,
+  } = parseOptions(where, scalarOptions, rest);
   const dtype = logits.dtype as "float32" | "float64";
-  const classWeights = classWeightsOf(where, options.weight, classes);
+  const classWeights = classWeightsOf(where, weight, classes);
 
   const n = lead.reduce((a, b) => a * b, 1);
-  const mask = options.mask;
   if (mask !== undefined) {
     check(mask.rank === lead.length && mask.shape.every((d, i) => d === lead[i]), "SHAPE", () => {
       return `${where}: mask must be ${fmt(lead)} like the targets' positions, got ${fmt(mask.shape)}`;

@@ -5,18 +5,17 @@
  * the total weight of the positions that count, not by the number of
  * positions, so padding never dilutes a loss.
  */
+import { z } from "@recurrent/registry";
 import { add, cast, div, mul, reshape, sum, type Tensor } from "@recurrent/tensor";
 import { check, fmt } from "../errors.js";
 
-export const reductions = ["mean", "sum", "none"] as const;
+/** Every loss's `reduction` option (PyTorch's `reduction=`), declared once. */
+export const reduction = z
+  .enum(["mean", "sum", "none"])
+  .default("mean")
+  .describe('"mean" over the positions that count, "sum", or "none"');
 
-export type Reduction = (typeof reductions)[number];
-
-export function checkReduction(where: string, reduction: string): asserts reduction is Reduction {
-  check((reductions as readonly string[]).includes(reduction), "ARGUMENT", () => {
-    return `${where}: reduction must be one of ${reductions.map((r) => `"${r}"`).join(", ")}, got ${JSON.stringify(reduction)}`;
-  });
-}
+export type Reduction = z.output<typeof reduction>;
 
 /**
  * `mask` as `dtype`, reshaped so it broadcasts over `shape`: the mask covers

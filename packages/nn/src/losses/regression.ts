@@ -8,22 +8,22 @@
  * N the count: MSE ∂/∂prediction = 2·d·m/N; L1 ∂/∂prediction = sign(d)·m/N
  * (0 at d = 0, as PyTorch).
  */
+import { z } from "@recurrent/registry";
 import { abs, square, sub, type Tensor } from "@recurrent/tensor";
 import { check, fmt } from "../errors.js";
-import {
-  alignMask,
-  applyMask,
-  checkReduction,
-  maskTotal,
-  type Reduction,
-  reduce,
-} from "./reduction.js";
+import { parseOptions } from "../options.js";
+import { alignMask, applyMask, maskTotal, reduce, reduction } from "./reduction.js";
 
-export interface RegressionLossOptions {
+/**
+ * Options of `mseLoss` and `l1Loss` a config can hold, declared once: the
+ * registry entries `mse` and `l1` parse the same schema. "none" keeps the
+ * shape of the prediction.
+ */
+export const regressionLossSchema = z.object({ reduction });
+
+export interface RegressionLossOptions extends z.input<typeof regressionLossSchema> {
   /** 1 where a position counts, 0 where not; shaped like the prediction or its leading axes. */
   mask?: Tensor;
-  /** "mean" (default), "sum", or "none" (shape of the prediction). */
-  reduction?: Reduction;
 }
 
 function regressionLoss(
@@ -46,13 +46,13 @@ function regressionLoss(
       return `${where}: target must be ${fmt(prediction.shape)} like the prediction, got ${fmt(target.shape)}`;
     },
   );
-  const reduction = options.reduction ?? "mean";
-  checkReduction(where, reduction);
+  const { mask: given, ...rest } = options;
+  const { reduction } = parseOptions(where, regressionLossSchema, rest);
   const losses = pointwise(sub(prediction, target));
-  if (options.mask === undefined) return reduce(losses, reduction, prediction.size);
+  if (given === undefined) return reduce(losses, reduction, prediction.size);
   const { mask, perEntry } = alignMask(
     where,
-    options.mask,
+    given,
     prediction.shape,
     prediction.dtype as "float32" | "float64",
   );
