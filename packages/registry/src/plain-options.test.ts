@@ -1,5 +1,5 @@
 // checkOptions: an entry's schema checking a plain function's options, problems worded for code.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { checkOptions } from "./plain-options.js";
 
@@ -120,5 +120,22 @@ describe("checkOptions", () => {
     expect(
       checkOptions(schema, {}, { required: { steps: "steps is required, e.g. { steps: 10 }" } }),
     ).toEqual({ ok: false, problems: ["steps is required, e.g. { steps: 10 }"] });
+  });
+
+  it("generates no code, so it works under a Content-Security-Policy without 'unsafe-eval'", () => {
+    const fresh = z.object({ hidden: z.number().int().positive() }); // never parsed before
+    vi.stubGlobal(
+      "Function",
+      new Proxy(Function, {
+        construct() {
+          throw new EvalError("Refused to evaluate a string as JavaScript ('unsafe-eval')");
+        },
+      }),
+    );
+    try {
+      expect(checkOptions(fresh, { hidden: 3 })).toEqual({ ok: true, value: { hidden: 3 } });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -49,7 +49,7 @@ export function checkOptions<S extends z.ZodType>(
   for (const [key, field] of Object.entries(shape)) {
     const value = input[key] === undefined ? base[key] : input[key];
     if (value === undefined) {
-      if (!z.safeParse(field, undefined).success) {
+      if (!z.safeParse(field, undefined, noCodeGeneration).success) {
         problems.push(settings.required?.[key] ?? `${key} is required, got nothing`);
       }
       continue;
@@ -59,7 +59,7 @@ export function checkOptions<S extends z.ZodType>(
     merged[key] = value;
   }
   if (problems.length > 0) return { ok: false, problems };
-  const parsed = schema.safeParse(merged);
+  const parsed = schema.safeParse(merged, noCodeGeneration);
   if (!parsed.success) {
     return {
       ok: false,
@@ -91,6 +91,13 @@ export function showValue(value: unknown): string {
   if (typeof value === "object" && value !== null) return "an object";
   return String(value);
 }
+
+/**
+ * Parse without zod's generated fast path: options are small and parsed once
+ * per call, and a layer made after a page's Content-Security-Policy has
+ * forbidden 'unsafe-eval' must not need `new Function`.
+ */
+const noCodeGeneration = { jitless: true } as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -129,7 +136,7 @@ function problemOf(key: string, field: z.core.$ZodType, value: unknown): string 
       if (problem !== undefined) return problem;
     }
   }
-  const parsed = z.safeParse(field, value);
+  const parsed = z.safeParse(field, value, noCodeGeneration);
   if (parsed.success) return undefined;
   const custom = parsed.error.issues.find((issue) => issue.code === "custom");
   if (custom !== undefined) return `${key} ${custom.message}${got}`;
