@@ -159,49 +159,41 @@ function tupleWords(key: string, items: readonly z.core.$ZodType[]): string {
   return `${items.length === 2 ? "a pair" : `a list of ${items.length}`} [${names.join(", ")}]`;
 }
 
-interface JsonNode {
-  type?: string;
-  enum?: unknown[];
-  minimum?: number;
-  exclusiveMinimum?: number;
-  maximum?: number;
-  exclusiveMaximum?: number;
-}
-
-/** Bounds zod adds to every integer, which say nothing to a reader. */
-const unbounded = (v: number | undefined) =>
-  v === undefined || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? undefined : v;
+/** Bounds that say nothing to a reader: none, or the safe-integer range zod gives every integer. */
+const bound = (v: number | null) =>
+  v === null || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? undefined : v;
 
 /**
- * What a value must be, read off the schema's JSON Schema: `one` for a
- * value (`>= 0`, `in [0, 1)`, `an integer >= 1`, `"min" or "max"`), `many`
- * for a list of them, and `numeric` when a non-number should hear "a number".
+ * What a value must be, read off the schema: `one` for a value (`>= 0`,
+ * `in [0, 1)`, `an integer >= 1`, `"min" or "max"`), `many` for a list of
+ * them, and `numeric` when a non-number should hear "a number".
  */
 function wordsFor(field: z.core.$ZodType): { one: string; many: string; numeric: boolean } {
-  const node = z.toJSONSchema(field, { io: "input", unrepresentable: "any" }) as JsonNode;
-  if (node.type === "boolean") return { one: "true or false", many: "booleans", numeric: false };
-  if (node.enum !== undefined) {
-    const values = node.enum.map((v) => JSON.stringify(v));
+  if (field instanceof z.ZodBoolean)
+    return { one: "true or false", many: "booleans", numeric: false };
+  if (field instanceof z.ZodEnum) {
+    const values = field.options.map((v) => JSON.stringify(v));
     const one = values.length === 2 ? values.join(" or ") : `one of ${values.join(", ")}`;
     return { one, many: `values, each ${one}`, numeric: false };
   }
-  const low = unbounded(node.minimum ?? node.exclusiveMinimum);
-  const high = unbounded(node.maximum ?? node.exclusiveMaximum);
-  const from = node.minimum === undefined ? ">" : ">=";
-  if (node.type === "integer") {
-    const bound = low === undefined ? "" : ` ${from} ${low}`;
-    return { one: `an integer${bound}`, many: `integers${bound}`, numeric: false };
+  if (!(field instanceof z.ZodNumber))
+    return { one: "valid", many: "valid values", numeric: false };
+  const low = bound(field.minValue);
+  const high = bound(field.maxValue);
+  // A bound is inclusive when the bound itself passes.
+  const from = low !== undefined && z.safeParse(field, low, noCodeGeneration).success ? ">=" : ">";
+  const to = high !== undefined && z.safeParse(field, high, noCodeGeneration).success ? "<=" : "<";
+  if (field.format?.includes("int")) {
+    const at = low === undefined ? "" : ` ${from} ${low}`;
+    return { one: `an integer${at}`, many: `integers${at}`, numeric: false };
   }
-  if (node.type !== "number") return { one: "valid", many: "valid values", numeric: false };
   if (low !== undefined && high !== undefined) {
-    const one = `in ${from === ">=" ? "[" : "("}${low}, ${high}${node.maximum === undefined ? ")" : "]"}`;
+    const one = `in ${from === ">=" ? "[" : "("}${low}, ${high}${to === "<=" ? "]" : ")"}`;
     return { one, many: `numbers ${one}`, numeric: false };
   }
   if (low !== undefined)
     return { one: `${from} ${low}`, many: `numbers ${from} ${low}`, numeric: true };
-  if (high !== undefined) {
-    const to = node.maximum === undefined ? "<" : "<=";
+  if (high !== undefined)
     return { one: `${to} ${high}`, many: `numbers ${to} ${high}`, numeric: true };
-  }
   return { one: "a finite number", many: "finite numbers", numeric: false };
 }
