@@ -63,10 +63,11 @@ export function checkOptions<S extends z.ZodType>(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const plain = (issue as { params?: { plain?: unknown } }).params?.plain;
-        return typeof plain === "string" ? plain : `${issue.path.join(".")} ${issue.message}`;
-      }),
+      problems: parsed.error.issues.map((issue) =>
+        issue.code === "custom" && typeof issue.params?.plain === "string"
+          ? issue.params.plain
+          : `${issue.path.join(".")} ${issue.message}`,
+      ),
     };
   }
   const out: Record<string, unknown> = {};
@@ -121,20 +122,24 @@ function problemOf(key: string, field: z.core.$ZodType, value: unknown): string 
   const core = bare(field);
   const got = `, got ${showValue(value)}`;
   // Lists are checked item by item, so a problem names its index (`betas[1]`).
-  if (core instanceof z.ZodTuple || core instanceof z.ZodArray) {
-    const items: readonly z.core.$ZodType[] =
-      core instanceof z.ZodTuple
-        ? core.def.items
-        : Array.isArray(value)
-          ? value.map(() => core.element)
-          : [];
-    if (!Array.isArray(value) || (core instanceof z.ZodTuple && value.length !== items.length)) {
-      return `${key} must be ${core instanceof z.ZodTuple ? tupleWords(key, items) : `a list of ${wordsFor(core.element).many}`}${got}`;
+  if (core instanceof z.ZodTuple) {
+    const items = core.def.items;
+    if (!Array.isArray(value) || value.length !== items.length) {
+      return `${key} must be ${tupleWords(key, items)}${got}`;
     }
-    for (const [i, item] of items.entries()) {
-      const problem = problemOf(`${key}[${i}]`, item, value[i]);
-      if (problem !== undefined) return problem;
+    const problem = firstProblem(key, items, value);
+    if (problem !== undefined) return problem;
+  }
+  if (core instanceof z.ZodArray) {
+    if (!Array.isArray(value)) {
+      return `${key} must be a list of ${wordsFor(bare(core.element)).many}${got}`;
     }
+    const problem = firstProblem(
+      key,
+      value.map(() => core.element),
+      value,
+    );
+    if (problem !== undefined) return problem;
   }
   const parsed = z.safeParse(field, value, noCodeGeneration);
   if (parsed.success) return undefined;
@@ -151,6 +156,19 @@ function problemOf(key: string, field: z.core.$ZodType, value: unknown): string 
         ? "a finite number "
         : "";
   return `${key} must be ${kind}${words.one}${got}`;
+}
+
+/** The first problem among a list's items, named by index. */
+function firstProblem(
+  key: string,
+  items: readonly z.core.$ZodType[],
+  values: readonly unknown[],
+): string | undefined {
+  for (const [i, item] of items.entries()) {
+    const problem = problemOf(`${key}[${i}]`, item, values[i]);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 /** `a pair [beta1, beta2]`, naming the items by their descriptions. */
