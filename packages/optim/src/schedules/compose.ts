@@ -7,7 +7,7 @@
  * members' states inside their own, so a composed schedule saves and loads
  * like a single one.
  */
-import { showValue as show, z } from "@recurrent/registry";
+import { showValue, z } from "@recurrent/registry";
 import { invalid } from "../errors.js";
 import { parseOptions } from "../schema-options.js";
 import { bisectRight, milestonesSchema } from "./decay.js";
@@ -288,7 +288,10 @@ function composeTogether(
 
 function checkMembers(name: string, schedules: readonly unknown[]): void {
   if (!Array.isArray(schedules) || schedules.length === 0) {
-    throw invalid(name, `schedules must be a non-empty list of schedules, got ${show(schedules)}`);
+    throw invalid(
+      name,
+      `schedules must be a non-empty list of schedules, got ${showValue(schedules)}`,
+    );
   }
   schedules.forEach((s, i) => {
     const ok = typeof s === "object" && s !== null && typeof (s as AnySchedule).step === "function";
