@@ -16,7 +16,7 @@
  * summed over the batch and the steps.
  */
 
-import { recurrentUniform } from "@recurrent/nn";
+import { forgetGateBias, recurrentUniform } from "@recurrent/nn";
 import { z } from "@recurrent/registry";
 import { add, matMul, mul, sigmoid, split, type Tensor, tanh } from "@recurrent/tensor";
 import { defineCell } from "../cell.js";
@@ -62,13 +62,7 @@ export const lstm = defineCell({
         ? {
             bias_ih: {
               shape: [4 * hidden],
-              init: (shape, rng, dtype) => {
-                const b = base(shape, rng, dtype);
-                const values = b.storage.array;
-                for (let j = hidden; j < 2 * hidden; j++)
-                  values[b.offset + j] = (values[b.offset + j] as number) + forgetBias;
-                return b;
-              },
+              init: forgetGateBias({ value: forgetBias, add: true, base }),
             },
             bias_hh: [4 * hidden],
           }

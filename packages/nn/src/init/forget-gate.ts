@@ -14,6 +14,10 @@ import type { Initializer } from "./initializers.js";
 /** Options of `forgetGateBias` a config can hold (the registry entry `lstm-forget-bias` parses it too). */
 export const forgetGateBiasSchema = z.object({
   value: z.number().default(1).describe("the forget-gate bias"),
+  add: z
+    .boolean()
+    .default(false)
+    .describe("add value to the base initialiser's forget quarter instead of setting it"),
 });
 
 function hiddenOf(where: string, shape: Shape): number {
@@ -41,19 +45,26 @@ export function setForgetGateBias(bias: Tensor, value?: number): Tensor {
 
 /**
  * An initialiser for an LSTM bias: `base` (zeros by default) everywhere, then
- * `value` in the forget-gate quarter.
+ * `value` in the forget-gate quarter, or `value` added to it with `add`
+ * (as the built-in lstm's `forgetBias` does to PyTorch's uniform init).
  *
  * @example
  * forgetGateBias({ value: 1 })([4 * hidden], generator); // [0…0, 1…1, 0…0, 0…0]
+ * forgetGateBias({ value: 1, add: true, base: recurrentUniform({ hidden }) });
  */
 export function forgetGateBias(
   options: z.input<typeof forgetGateBiasSchema> & { base?: Initializer } = {},
 ): Initializer {
   const { base, ...rest } = options;
-  const { value } = parseOptions("forgetGateBias", forgetGateBiasSchema, rest);
+  const { value, add } = parseOptions("forgetGateBias", forgetGateBiasSchema, rest);
   return (shape: Shape, generator: Generator, dtype: FloatDType = "float32") => {
-    hiddenOf("forgetGateBias", shape);
+    const hidden = hiddenOf("forgetGateBias", shape);
     const bias = base === undefined ? full(shape, 0, dtype) : base(shape, generator, dtype);
-    return setForgetGateBias(bias, value);
+    if (!add) return setForgetGateBias(bias, value);
+    const values = bias.storage.array;
+    for (let j = hidden; j < 2 * hidden; j++) {
+      values[bias.offset + j] = (values[bias.offset + j] as number) + value;
+    }
+    return bias;
   };
 }

@@ -205,4 +205,14 @@ describe("forget-gate bias", () => {
       `[NnError: forgetGateBias: expected an LSTM bias [4·hidden] (gates i, f, g, o), got [6]]`,
     );
   });
+
+  it("adds to the base's forget quarter with add (the built-in lstm's forgetBias)", () => {
+    const base: Initializer = (shape) => tensor([1, 2, 3, 4, 5, 6, 7, 8].slice(0, shape[0]));
+    const init = forgetGateBias({ value: 0.5, add: true, base });
+    expect(Array.from(init([8], new Generator(0)).data())).toEqual([1, 2, 3.5, 4.5, 5, 6, 7, 8]);
+    const viaEntry = registry.create("initializer", "lstm-forget-bias", { value: 0.5, add: true });
+    expect(Array.from((viaEntry as Initializer)([4], new Generator(0)).data())).toEqual([
+      0, 0.5, 0, 0,
+    ]);
+  });
 });
