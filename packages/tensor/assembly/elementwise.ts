@@ -1,4 +1,4 @@
-// Elementwise binary arithmetic on contiguous f32 arrays: the per-step glue of RNN cells
+// Elementwise binary arithmetic on contiguous f32 arrays: the per-step glue of recurrent cells
 // (adding biases, gating products, residuals), vectorised four lanes at a time.
 //
 // Three shapes of operand:

@@ -1,5 +1,5 @@
 // Single-precision GEMM, row-major BLAS semantics: C = alpha·op(A)·op(B) + beta·C.
-// Matrix products dominate RNN training time (input projections, recurrent steps and their
+// Matrix products dominate recurrent-model training time (input projections, recurrent steps and their
 // gradients), so this is the kernel that decides the speed of the whole library.
 //
 // Blocking scheme (Goto/BLIS style, loops from outside in):

@@ -1,5 +1,5 @@
 // Elementwise unary kernels on contiguous f32 arrays: the activations and gate nonlinearities
-// of RNN/LSTM/GRU cells (tanh, sigmoid, relu) plus exp and log (softmax, cross-entropy).
+// of recurrent cells (tanh, sigmoid, relu) plus exp and log (softmax, cross-entropy).
 // Signature for all: (a, out, n) with out[i] = f(a[i]); `out` may equal `a`.
 // The transcendental ones evaluate in f64 lanes (see vmath.ts) and are float32-ulp accurate;
 // IEEE special values follow Math.*: exp(±inf) = inf/0, log(0) = -inf, log(x<0) = NaN,

@@ -1,5 +1,5 @@
 // Raw single-core benchmark of the wasm sgemm/dgemm kernels, without any tensor machinery:
-// prints GFLOP/s (median of several timed runs) for square sizes and the shapes that RNN
+// prints GFLOP/s (median of several timed runs) for square sizes and the shapes that recurrent-layer
 // training produces. Used to tune the blocking; run after `node scripts/build-wasm.mjs`:
 //   node scripts/bench-gemm-raw.mjs [--f64] [--filter TEXT]
 

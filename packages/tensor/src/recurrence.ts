@@ -2,7 +2,7 @@
  * A recurrence: the same few array operations run for `steps` steps over the
  * same `rows`, each step reading what the previous one wrote. It is the
  * generic primitive a recurrent layer's whole sequence lowers onto (cells
- * build it from a cell's traced step; nothing here knows LSTMs or GRUs):
+ * build it from a cell's traced step; nothing here knows any particular cell):
  * per step, packed-B GEMMs (`out_s = a_s·B + beta·out_s`) and row programs
  * (row-program.ts), in order.
  *

@@ -1,7 +1,7 @@
 // Tests of the rowProgram kernel on every built-in backend: each op against a per-element
 // reference written here, operand layouts (broadcast rows, per-row scalars, accumulation),
 // register aliasing, widths that leave SIMD tails, agreement between backends, errors for bad
-// programs, and a whole LSTM-cell forward step written as a program.
+// programs, and a whole gated-cell forward step (four gates, a cell state) written as a program.
 
 import { afterAll, describe, expect, it } from "vitest";
 import { getBackend, kernel, listBackends, setBackend } from "./backend.js";
@@ -267,7 +267,7 @@ describe.each(backends)("rowProgram on %s", (name) => {
     expectClose(acc.array, want);
   });
 
-  it("an LSTM-cell forward step written as a program equals the plain equations", () => {
+  it("a gated-cell forward step (four gates, a cell state) written as a program equals the plain equations", () => {
     use();
     const batch = 3;
     const hidden = 37;

@@ -117,7 +117,7 @@ export function joinSuite(_backend: string): void {
       expect(values(concat(parts))).toEqual(values(x));
     });
 
-    it("LSTM gates: four equal parts of the last axis", () => {
+    it("four equal parts of the last axis (gate blocks)", () => {
       const gates = reshape(arange(16), [2, 8]);
       const [i, f, g, o] = split(gates, 4, -1);
       expect([i, f, g, o].map((p) => p?.toArray())).toEqual([

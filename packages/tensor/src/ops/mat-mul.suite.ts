@@ -105,7 +105,7 @@ export function matMulSuite(_backend: string): void {
     expect(values(out)).toEqual([...one, ...one, ...one]);
   });
 
-  it("an RNN-shaped product h · Wᵀ, [8,64]·[96,64]ᵀ, in float32", () => {
+  it("a recurrent-step-shaped product h · Wᵀ, [8,64]·[96,64]ᵀ, in float32", () => {
     const hData = seeded(47, 8 * 64);
     const wData = seeded(48, 96 * 64);
     const h = tensor(hData, { shape: [8, 64] });

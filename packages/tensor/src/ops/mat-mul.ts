@@ -1,7 +1,7 @@
 /**
  * Matrix product with batch dimensions: a [..., m, k] · b [..., k, n], batch
  * axes broadcast, either operand read transposed in place (no copy), which
- * is what the backward pass of every RNN step needs.
+ * is what the backward pass of every recurrent step needs.
  */
 import { kernel, type MatMulSpec } from "../backend.js";
 import { check, fmt } from "../errors.js";

@@ -306,8 +306,8 @@ describe("sgemmPackedB (op(B) packed once, as the recurrences use it)", () => {
     [false, 5, 8, 7],
     [true, 5, 8, 7],
     [false, 13, 33, 300], // k over one KC block, n with a partial sliver
-    [true, 32, 1024, 256], // a W2 LSTM forward step
-    [false, 32, 256, 1024], // a W2 LSTM backward step
+    [true, 32, 1024, 256], // the W2 forward step shape
+    [false, 32, 256, 1024], // the W2 backward step shape
     [true, 3, 4100, 20], // n over one NC block
   ])("transB %s, m %i, n %i, k %i: identical to sgemm", (transB, m, n, k) => {
     heap.reset();
