@@ -46,8 +46,9 @@ export function createRollout(model: SequenceModel, batch = 1): Rollout | null {
   const embedding = model.embedding;
   const size = model.recurrent.inputSize;
   const rows = new Float32Array(batch * size);
-  // The embedding table, read once (a rollout runs between weight updates).
-  const table = embedding === null ? null : embedding.weight.data();
+  // The embedding table, copied once (a rollout runs between weight updates; data() is a live
+  // view of wasm memory, which allocations between steps may grow and detach).
+  const table = embedding === null ? null : Float32Array.from(embedding.weight.data());
   return {
     batch,
     outputSize: model.outputSize,

@@ -108,7 +108,8 @@ export function crossEntropy(
       return `${where}: mask must be ${fmt(lead)} like the targets' positions, got ${fmt(mask.shape)}`;
     });
   }
-  const maskValues = mask?.data();
+  // A copy: data() is a live view of wasm memory, which the allocations below may grow (and detach).
+  const maskValues = mask === undefined ? undefined : Float64Array.from(mask.data());
   const positionWeight = (i: number) => (maskValues === undefined ? 1 : (maskValues[i] as number));
   const logp = reshape(logSoftmax(logits, -1), [n, classes]);
   const w =
