@@ -15,7 +15,8 @@
  *   mem   peak RSS of a W2 LSTM run, and live tensor memory early vs late (flat = no leak)
  *
  * Our side runs from sources (tsx with the @recurrent/source condition), so
- * no build is needed. Flags after the names go to every part, e.g.
+ * no build is needed, only the generated WebAssembly kernels (packages/tensor/src/generated,
+ * not in git), which the runner makes first with `turbo run codegen` (cached). Flags after the names go to every part, e.g.
  * `pnpm bench gemm --sizes 256,1024`; `--refs torch,tfjs-wasm` picks the
  * references; `--rounds N` repeats everything N times, interleaved, and the
  * table shows each entry's best round (for shared, drifting machines).
@@ -87,6 +88,20 @@ const rounds = Math.max(1, Number(option("--rounds") ?? 1));
 const refsWanted = option("--refs")?.split(",");
 const tsx = join(root, "node_modules", ".bin", "tsx");
 
+// The sources import packages/tensor/src/generated/* (the compiled kernels, git-ignored): a fresh
+// worktree has none until codegen runs. Turbo's cache makes this ~0.3 s when they are current.
+// Its output is shown (on stderr: stdout carries only JSON lines) only when it fails.
+const codegen = spawnSync(
+  join(root, "node_modules", ".bin", "turbo"),
+  ["run", "codegen", "--output-logs=errors-only"],
+  { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+);
+if (codegen.status !== 0) {
+  console.error(`${codegen.stdout ?? ""}${codegen.stderr ?? ""}`);
+  console.error(`bench: turbo run codegen exited with ${codegen.status ?? codegen.error}`);
+  process.exit(1);
+}
+
 const lines = [];
 for (let round = 1; round <= rounds; round++) {
   for (const name of names.length > 0 ? names : Object.keys(known)) {
@@ -114,6 +129,9 @@ for (let round = 1; round <= rounds; round++) {
       if (cell) refArgs.cell = cell.split(",");
       const sizes = option("--sizes");
       if (sizes) refArgs.gemmSizes = sizes.split(",").map(Number);
+      // Same number of timed w4 steps on both sides (ours reads the flag from `flags`).
+      const w4Steps = option("--w4-steps");
+      if (w4Steps && spec.refBench === "w4") refArgs.extra = ["--w4-steps", w4Steps];
       const refLines = await runReference(ref, refArgs, { echo: false });
       for (const line of refLines) console.log(JSON.stringify({ ...line, round }));
       lines.push(...refLines);
