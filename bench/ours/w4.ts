@@ -4,7 +4,7 @@
  * (LSTM and GRU, hidden 1024, 2 layers, 64 steps) and in sequence length
  * (hidden 256, 1 layer, 1,024 steps). Each configuration runs in a process
  * of its own, so its peak RSS is its own: ms/step (median of the timed steps
- * after one warm-up) and peak RSS, one thread.
+ * after one warm-up; CPU ms/step beside it) and peak RSS, one thread.
  *
  *   tsx --conditions=@recurrent/source bench/ours/w4.ts [--cell lstm,gru] [--w4-steps 3]
  */
@@ -72,7 +72,7 @@ if (one === undefined) {
   });
   const head = new Linear(H, V, { generator: new Generator(0) });
   const params = [...recurrent.namedParameters("rnn"), ...head.namedParameters("head")];
-  const { wall } = timeW2Steps(recurrent, head, params, 1 + timed, undefined, { B, T, H });
+  const { wall, cpu } = timeW2Steps(recurrent, head, params, 1 + timed, undefined, { B, T, H });
   const base = {
     bench: "w4",
     cell: name,
@@ -83,7 +83,14 @@ if (one === undefined) {
     impl: `recurrent-${getBackend().name}`,
     threads: 1,
   };
-  console.log(JSON.stringify({ ...base, ms_per_step: Number(median(wall.slice(1)).toFixed(1)) }));
+  // CPU time too: on a shared machine it moves less with other jobs than the wall time does.
+  console.log(
+    JSON.stringify({
+      ...base,
+      ms_per_step: Number(median(wall.slice(1)).toFixed(1)),
+      cpu_ms_per_step: Number(median(cpu.slice(1)).toFixed(1)),
+    }),
+  );
   const peak = process.resourceUsage().maxRSS / 1024; // KB → MB
   console.log(JSON.stringify({ ...base, bench: "w4-rss", peak_rss_mb: Number(peak.toFixed(1)) }));
 }
