@@ -220,17 +220,17 @@ export class Stepper {
 
   /** One step from input rows [batch, inputSize]; returns the head's output (or the top output), a view valid until the next step. */
   step(input: ArrayLike<number>): Float32Array {
-    this.input.storage.array.set(input, this.input.offset);
+    // data(): the tensor's own live view (the input is contiguous and made once).
+    this.input.data().set(input);
     return this.run();
   }
 
   /** One step from token ids (one-hot input rows). */
   stepTokens(ids: ArrayLike<number>): Float32Array {
-    const x = this.input;
+    const rows = this.input.data();
     const width = this.recurrent.inputSize;
-    x.storage.array.fill(0, x.offset, x.offset + x.size);
-    for (let b = 0; b < this.batch; b++)
-      x.storage.array[x.offset + b * width + (ids[b] as number)] = 1;
+    rows.fill(0);
+    for (let b = 0; b < this.batch; b++) rows[b * width + (ids[b] as number)] = 1;
     return this.run();
   }
 
@@ -244,14 +244,13 @@ export class Stepper {
     }
     const top = this.layers[this.layers.length - 1] as Layer;
     const width = top.plan.lowered.outputWidth;
-    if (this.head === null)
-      return top.y.storage.array.subarray(top.y.offset, top.y.offset + B * width) as Float32Array;
+    if (this.head === null) return top.y.data().subarray(0, B * width) as Float32Array;
     const { weight, bias, out } = this.head;
     const n = out.shape[1] as number;
     const outView = rowsView(out, B, n);
     gemm(rowsView(x, B, width), weight, outView, spec(true, 0));
     if (bias !== null) kernel("binary")("add", outView, bias, outView.shape, out.storage);
-    return out.storage.array.subarray(out.offset, out.offset + B * n) as Float32Array;
+    return out.data().subarray(0, B * n) as Float32Array;
   }
 
   private stepLayer(
