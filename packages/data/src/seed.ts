@@ -4,7 +4,11 @@
  * rebuilt from its position alone: an iterator resumed from a checkpoint hands
  * out exactly the batches it would have, with no generator state to save.
  */
+import { z } from "@recurrent/registry";
 import { Generator } from "@recurrent/tensor";
+
+/** The `seed` option of everything random here (generators, task streams, dataset entries). */
+export const seedOption = z.number().int().default(0).describe("seed of the random numbers");
 
 /** A 32-bit seed mixed from several integers (splitmix32-style finaliser). */
 export function mixSeed(...parts: readonly number[]): number {

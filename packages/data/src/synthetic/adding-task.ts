@@ -6,16 +6,21 @@
  * (the variance of a sum of two U(0, 1)); beating it needs a memory that
  * spans the sequence.
  */
+import { z } from "@recurrent/registry";
 import { tensor } from "@recurrent/tensor";
 import { type BatchStream, createBatchStream } from "../batch-stream.js";
-import { checkInteger } from "../errors.js";
+import { parseOptions } from "../options.js";
 import { generatorFor } from "../seed.js";
-import { checkTaskStream, type TaskBatch, type TaskStreamOptions } from "./task-batch.js";
+import { type TaskBatch, type TaskStreamOptions, taskStreamSchema } from "./task-batch.js";
 
-export interface AddingTaskOptions {
-  /** Steps per sequence (at least 2). Default 100. */
-  length?: number;
-}
+/** The adding problem's options, declared once: `addingTaskBatches` and the `adding-task` entry parse it. */
+export const addingTaskSchema = z.object({
+  length: z.number().int().min(2).default(100).describe("steps per sequence"),
+});
+
+export type AddingTaskOptions = z.input<typeof addingTaskSchema>;
+
+const addingTaskStreamSchema = addingTaskSchema.extend(taskStreamSchema.shape);
 
 /** Mean squared error of always predicting 1. */
 export const addingTaskBaselineLoss = 1 / 6;
@@ -33,18 +38,20 @@ export function addingTaskBatches(
   options: AddingTaskOptions & TaskStreamOptions,
 ): BatchStream<TaskBatch> {
   const where = "addingTaskBatches";
-  const steps = options.length ?? 100;
-  checkInteger(where, "length", steps, 2);
-  const batchesPerEpoch = checkTaskStream(where, options);
-  const { batchSize } = options;
-  const batchFirst = options.batchFirst ?? false;
+  const {
+    length: steps,
+    batchSize,
+    batchesPerEpoch,
+    seed,
+    batchFirst,
+  } = parseOptions(where, addingTaskStreamSchema, options);
   const half = Math.floor(steps / 2);
   return createBatchStream({
     name: where,
     statePolicy: "reset",
     batchesInEpoch: () => batchesPerEpoch,
     build(epoch, index) {
-      const random = generatorFor(options.seed ?? 0, epoch, index);
+      const random = generatorFor(seed, epoch, index);
       const inputs = new Float32Array(steps * batchSize * 2);
       const targets = new Float32Array(batchSize);
       const at = (t: number, b: number) => 2 * (batchFirst ? b * steps + t : t * batchSize + b);

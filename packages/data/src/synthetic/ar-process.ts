@@ -5,23 +5,25 @@
  * The first `burnIn` values are discarded so the series starts in its
  * stationary regime rather than at zero.
  */
-import { check, checkInteger } from "../errors.js";
-import { generatorFor } from "../seed.js";
+import { z } from "@recurrent/registry";
+import { check } from "../errors.js";
+import { parseOptions } from "../options.js";
+import { generatorFor, seedOption } from "../seed.js";
 
-export interface ArProcessOptions {
-  /** φ₁ … φ_p. */
-  coefficients: readonly number[];
-  /** Number of values returned. Default 1000. */
-  length?: number;
-  /** The constant c. Default 0. */
-  intercept?: number;
-  /** σ, the noise's standard deviation. Default 1. */
-  noiseStd?: number;
-  /** Values generated and thrown away first. Default 100. */
-  burnIn?: number;
-  /** Seed of the noise. Default 0. */
-  seed?: number;
-}
+/**
+ * Options of `arProcess`, declared once. The `ar-process` dataset entry
+ * parses it too, with a default for the coefficients (code must give them).
+ */
+export const arProcessSchema = z.object({
+  coefficients: z.array(z.number()).min(1).readonly().describe("φ₁ … φ_p"),
+  length: z.number().int().min(1).default(1000).describe("number of values returned"),
+  intercept: z.number().default(0).describe("the constant c"),
+  noiseStd: z.number().min(0).default(1).describe("σ, the noise's standard deviation"),
+  burnIn: z.number().int().min(0).default(100).describe("values generated and thrown away first"),
+  seed: seedOption,
+});
+
+export type ArProcessOptions = z.input<typeof arProcessSchema>;
 
 /** Past this magnitude the process is taken to have diverged. */
 const divergence = 1e12;
@@ -35,24 +37,19 @@ const divergence = 1e12;
 export function arProcess(options: ArProcessOptions): Float64Array {
   const where = "arProcess";
   const { coefficients } = options;
-  const length = options.length ?? 1000;
-  const burnIn = options.burnIn ?? 100;
-  const intercept = options.intercept ?? 0;
-  const noiseStd = options.noiseStd ?? 1;
+  // Worded as it always was, which checkOptions does not say; the rule is the schema's too.
   check(
     coefficients.length > 0 && coefficients.every(Number.isFinite),
     "INVALID_ARGUMENT",
     () => `${where}: expected at least one finite coefficient, got [${coefficients.join(", ")}]`,
   );
-  checkInteger(where, "length", length, 1);
-  checkInteger(where, "burnIn", burnIn, 0);
-  check(
-    Number.isFinite(noiseStd) && noiseStd >= 0,
-    "INVALID_ARGUMENT",
-    () => `${where}: noiseStd must be a number >= 0, got ${noiseStd}`,
+  const { length, intercept, noiseStd, burnIn, seed } = parseOptions(
+    where,
+    arProcessSchema,
+    options,
   );
   const p = coefficients.length;
-  const random = generatorFor(options.seed ?? 0);
+  const random = generatorFor(seed);
   const total = burnIn + length;
   const x = new Float64Array(total);
   for (let t = 0; t < total; t++) {

@@ -8,20 +8,28 @@
  * L·ln(symbols) / (delay + 2L); a vanilla RNN stalls there for long delays,
  * an LSTM or GRU gets below it.
  */
+import { z } from "@recurrent/registry";
 import { tensor } from "@recurrent/tensor";
 import { type BatchStream, createBatchStream } from "../batch-stream.js";
-import { checkInteger } from "../errors.js";
+import { parseOptions } from "../options.js";
 import { generatorFor } from "../seed.js";
-import { checkTaskStream, type TaskBatch, type TaskStreamOptions } from "./task-batch.js";
+import { type TaskBatch, type TaskStreamOptions, taskStreamSchema } from "./task-batch.js";
 
-export interface CopyTaskOptions {
-  /** Symbols to remember. Default 10. */
-  length?: number;
-  /** Steps between the last symbol and the start of the answer. Default 100. */
-  delay?: number;
-  /** Size of the alphabet. Default 8. */
-  symbols?: number;
-}
+/** The copy task's options, declared once: `copyTaskInfo`, `copyTaskBatches` and the `copy-task` entry parse it. */
+export const copyTaskSchema = z.object({
+  length: z.number().int().min(1).default(10).describe("symbols to remember"),
+  delay: z
+    .number()
+    .int()
+    .min(1)
+    .default(100)
+    .describe("steps between the last symbol and the start of the answer"),
+  symbols: z.number().int().min(1).default(8).describe("size of the alphabet"),
+});
+
+export type CopyTaskOptions = z.input<typeof copyTaskSchema>;
+
+const copyTaskStreamSchema = copyTaskSchema.extend(taskStreamSchema.shape);
 
 export interface CopyTaskInfo {
   /** symbols + 2: blank, the symbols, the delimiter. */
@@ -36,7 +44,7 @@ export interface CopyTaskInfo {
 
 /** The task's sizes and its memoryless baseline. */
 export function copyTaskInfo(options: CopyTaskOptions = {}): CopyTaskInfo {
-  const { length, delay, symbols } = copyDefaults(options);
+  const { length, delay, symbols } = parseOptions("copyTaskInfo", copyTaskSchema, options);
   const steps = delay + 2 * length;
   return {
     vocabularySize: symbols + 2,
@@ -58,17 +66,18 @@ export function copyTaskBatches(
   options: CopyTaskOptions & TaskStreamOptions,
 ): BatchStream<TaskBatch> {
   const where = "copyTaskBatches";
-  const { length, delay, symbols } = copyDefaults(options);
-  const batchesPerEpoch = checkTaskStream(where, options);
-  const { batchSize } = options;
+  const { length, delay, symbols, batchSize, batchesPerEpoch, seed, batchFirst } = parseOptions(
+    where,
+    copyTaskStreamSchema,
+    options,
+  );
   const steps = delay + 2 * length;
-  const batchFirst = options.batchFirst ?? false;
   return createBatchStream({
     name: where,
     statePolicy: "reset",
     batchesInEpoch: () => batchesPerEpoch,
     build(epoch, index) {
-      const random = generatorFor(options.seed ?? 0, epoch, index);
+      const random = generatorFor(seed, epoch, index);
       const inputs = new Int32Array(steps * batchSize);
       const targets = new Int32Array(steps * batchSize);
       const at = (t: number, b: number) => (batchFirst ? b * steps + t : t * batchSize + b);
@@ -90,14 +99,4 @@ export function copyTaskBatches(
       };
     },
   });
-}
-
-function copyDefaults(options: CopyTaskOptions) {
-  const length = options.length ?? 10;
-  const delay = options.delay ?? 100;
-  const symbols = options.symbols ?? 8;
-  checkInteger("copyTask", "length", length, 1);
-  checkInteger("copyTask", "delay", delay, 1);
-  checkInteger("copyTask", "symbols", symbols, 1);
-  return { length, delay, symbols };
 }

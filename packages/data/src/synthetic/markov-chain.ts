@@ -3,19 +3,62 @@
  * P[i][j] = p(x_t = j | x_{t−1} = i). Counting the transitions of a long
  * sample recovers P, so the `markov` cell's fit can be checked against it.
  */
-import { check, checkInteger } from "../errors.js";
-import { generatorFor } from "../seed.js";
+import { z } from "@recurrent/registry";
+import { parseOptions } from "../options.js";
+import { generatorFor, seedOption } from "../seed.js";
 
-export interface MarkovChainOptions {
-  /** K×K, each row non-negative and summing to 1. */
-  transition: readonly (readonly number[])[];
-  /** Distribution of the first state. Default uniform. */
-  initial?: readonly number[] | undefined;
-  /** Number of states drawn. Default 1000. */
-  length?: number;
-  /** Default 0. */
-  seed?: number;
-}
+type Distribution = readonly number[];
+
+/** The rules that tie the options together: K×K distributions, and an initial one of K. */
+export const markovChainRules = z.superRefine<{
+  transition: readonly Distribution[];
+  initial?: Distribution | undefined;
+}>(({ transition, initial }, ctx) => {
+  const k = transition.length;
+  const report = (path: (string | number)[], name: string, rule: string, got: string) => {
+    const message = `must ${rule}, got ${got}`;
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message,
+      params: { plain: `${name} ${message}`, verbatim: true },
+    });
+  };
+  if (k === 0) report(["transition"], "transition", "be a K×K matrix", "no rows");
+  const checkRow = (path: (string | number)[], name: string, row: Distribution) => {
+    const sum = row.reduce((a, b) => a + b, 0);
+    if (row.length !== k) report(path, name, `have ${k} entries`, `${row.length}`);
+    else if (!row.every((p) => p >= 0) || Math.abs(sum - 1) >= 1e-6) {
+      report(path, name, "be probabilities >= 0 summing to 1", `[${row.join(", ")}] (sum ${sum})`);
+    }
+  };
+  transition.forEach((row, i) => {
+    checkRow(["transition", i], `transition row ${i}`, row);
+  });
+  if (initial !== undefined) checkRow(["initial"], "initial", initial);
+});
+
+const distribution = z.array(z.number()).readonly();
+
+/**
+ * Options of `markovChain`, declared once; the `markov-chain` dataset entry
+ * has the same fields and rules, with defaults of its own for a config.
+ */
+export const markovChainSchema = z
+  .object({
+    transition: z
+      .array(distribution)
+      .readonly()
+      .describe("K×K: row i the distribution of the state after state i"),
+    initial: distribution
+      .optional()
+      .describe("distribution of the first state (uniform if left out)"),
+    length: z.number().int().min(1).describe("number of states drawn").default(1000),
+    seed: seedOption,
+  })
+  .check(markovChainRules);
+
+export type MarkovChainOptions = z.input<typeof markovChainSchema>;
 
 /**
  * Sample a state sequence (int32, usable as token ids).
@@ -24,41 +67,21 @@ export interface MarkovChainOptions {
  * const states = markovChain({ transition: [[0.9, 0.1], [0.5, 0.5]], length: 100, seed: 2 });
  */
 export function markovChain(options: MarkovChainOptions): Int32Array {
-  const where = "markovChain";
-  const { transition } = options;
+  const { transition, initial, length, seed } = parseOptions(
+    "markovChain",
+    markovChainSchema,
+    options,
+  );
   const k = transition.length;
-  const length = options.length ?? 1000;
-  checkInteger(where, "length", length, 1);
-  check(k > 0, "INVALID_ARGUMENT", () => `${where}: expected a K×K transition matrix, got no rows`);
-  transition.forEach((row, i) => {
-    checkDistribution(where, `transition row ${i}`, row, k);
-  });
-  const initial = options.initial ?? new Array<number>(k).fill(1 / k);
-  checkDistribution(where, "initial", initial, k);
-  const random = generatorFor(options.seed ?? 0);
+  const random = generatorFor(seed);
   const states = new Int32Array(length);
-  let state = draw(initial, random.nextFloat());
+  let state = draw(initial ?? new Array<number>(k).fill(1 / k), random.nextFloat());
   states[0] = state;
   for (let t = 1; t < length; t++) {
     state = draw(transition[state] as readonly number[], random.nextFloat());
     states[t] = state;
   }
   return states;
-}
-
-function checkDistribution(where: string, name: string, row: readonly number[], k: number): void {
-  check(
-    row.length === k,
-    "INVALID_ARGUMENT",
-    () => `${where}: ${name} must have ${k} entries, got ${row.length}`,
-  );
-  const sum = row.reduce((a, b) => a + b, 0);
-  check(
-    row.every((p) => Number.isFinite(p) && p >= 0) && Math.abs(sum - 1) < 1e-6,
-    "INVALID_ARGUMENT",
-    () =>
-      `${where}: ${name} must be probabilities >= 0 summing to 1, got [${row.join(", ")}] (sum ${sum})`,
-  );
 }
 
 /** The index where the cumulative sum of `p` first exceeds `u`. */

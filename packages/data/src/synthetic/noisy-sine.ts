@@ -3,19 +3,20 @@
  * t = 1 … T with T = 1000. The clean signal is known, so a model's error can
  * be compared with the noise floor (variance 0.04).
  */
-import { check, checkInteger } from "../errors.js";
-import { generatorFor } from "../seed.js";
+import { z } from "@recurrent/registry";
+import { check } from "../errors.js";
+import { parseOptions } from "../options.js";
+import { generatorFor, seedOption } from "../seed.js";
 
-export interface NoisySineOptions {
-  /** Number of values T. Default 1000. */
-  length?: number;
-  /** Angular step per time step. Default 0.01. */
-  frequency?: number;
-  /** Standard deviation of the noise. Default 0.2. */
-  noiseStd?: number;
-  /** Seed of the noise. Default 0. */
-  seed?: number;
-}
+/** Options of `noisySine`, declared once: the `noisy-sine` dataset entry parses it too. */
+export const noisySineSchema = z.object({
+  length: z.number().int().min(1).default(1000).describe("number of values T"),
+  frequency: z.number().default(0.01).describe("angular step per time step"),
+  noiseStd: z.number().min(0).default(0.2).describe("standard deviation of the noise"),
+  seed: seedOption,
+});
+
+export type NoisySineOptions = z.input<typeof noisySineSchema>;
 
 /**
  * The noisy sine series.
@@ -24,16 +25,15 @@ export interface NoisySineOptions {
  * const x = noisySine({ seed: 1 }); // Float64Array(1000)
  */
 export function noisySine(options: NoisySineOptions = {}): Float64Array {
-  const length = options.length ?? 1000;
-  const frequency = options.frequency ?? 0.01;
-  const noiseStd = options.noiseStd ?? 0.2;
-  checkInteger("noisySine", "length", length, 1);
+  // Worded "a number >= 0" as it always was, which checkOptions does not say; the rule is the schema's.
+  const given = options.noiseStd;
   check(
-    Number.isFinite(noiseStd) && noiseStd >= 0,
+    given === undefined || (Number.isFinite(given) && given >= 0),
     "INVALID_ARGUMENT",
-    () => `noisySine: noiseStd must be a number >= 0, got ${noiseStd}`,
+    () => `noisySine: noiseStd must be a number >= 0, got ${given}`,
   );
-  const random = generatorFor(options.seed ?? 0);
+  const { length, frequency, noiseStd, seed } = parseOptions("noisySine", noisySineSchema, options);
+  const random = generatorFor(seed);
   const values = sineSignal(length, frequency);
   for (let i = 0; i < length; i++)
     values[i] = (values[i] as number) + noiseStd * random.nextNormal();
@@ -41,6 +41,9 @@ export function noisySine(options: NoisySineOptions = {}): Float64Array {
 }
 
 /** The clean signal sin(frequency·t) for t = 1 … length. */
-export function sineSignal(length: number, frequency = 0.01): Float64Array {
+export function sineSignal(
+  length: number,
+  frequency = noisySineSchema.shape.frequency.def.defaultValue,
+): Float64Array {
   return Float64Array.from({ length }, (_, i) => Math.sin(frequency * (i + 1)));
 }

@@ -3,28 +3,27 @@
  * they share. Each batch is drawn from its own generator seeded by
  * (seed, epoch, index), so the stream is endless yet resumable.
  */
+import { z } from "@recurrent/registry";
 import type { Tensor } from "@recurrent/tensor";
 import type { BatchInfo } from "../batch-stream.js";
-import { checkInteger } from "../errors.js";
+import { seedOption } from "../seed.js";
 
 export interface TaskBatch extends BatchInfo {
   readonly inputs: Tensor;
   readonly targets: Tensor;
 }
 
-export interface TaskStreamOptions {
-  batchSize: number;
-  /** How many batches make an epoch (the data is endless). Default 100. */
-  batchesPerEpoch?: number;
-  /** Default 0. */
-  seed?: number;
-  /** [batch, time, …] instead of [time, batch, …]. Default false. */
-  batchFirst?: boolean;
-}
+/** How a task is batched; each task's schema extends this one with its own options. */
+export const taskStreamSchema = z.object({
+  batchSize: z.number().int().min(1).describe("examples per batch"),
+  batchesPerEpoch: z
+    .number()
+    .int()
+    .min(1)
+    .default(100)
+    .describe("how many batches make an epoch (the data is endless)"),
+  seed: seedOption,
+  batchFirst: z.boolean().default(false).describe("[batch, time, …] instead of [time, batch, …]"),
+});
 
-export function checkTaskStream(where: string, options: TaskStreamOptions): number {
-  checkInteger(where, "batchSize", options.batchSize, 1);
-  const batchesPerEpoch = options.batchesPerEpoch ?? 100;
-  checkInteger(where, "batchesPerEpoch", batchesPerEpoch, 1);
-  return batchesPerEpoch;
-}
+export type TaskStreamOptions = z.input<typeof taskStreamSchema>;
