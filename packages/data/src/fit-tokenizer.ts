@@ -3,22 +3,33 @@
  * the rare ones (`minFrequency`), order the rest by frequency. Counting is
  * incremental (`TokenizerFitter`), so a large file can be fitted line by line.
  */
+import { z } from "@recurrent/registry";
 import { check } from "./errors.js";
+import { parseOptions } from "./options.js";
 import { type SegmentOptions, segment, type TokenizerKind } from "./segment.js";
 import { Tokenizer, type TokenizerSettings } from "./tokenizer.js";
-import { Vocabulary, type VocabularyOptions } from "./vocabulary.js";
+import { Vocabulary, type VocabularyOptions, vocabularySchema } from "./vocabulary.js";
 
-export interface TokenizerOptions extends VocabularyOptions {
-  /** Lower-case text before tokenizing. Default false for characters, true for words. */
-  lowercase?: boolean;
-  /** Throw on tokens outside the vocabulary when encoding, instead of mapping them to `<unk>`. Default false. */
-  strict?: boolean;
-}
+/** Options of `fitCharTokenizer`, declared once: the `char` tokenizer entry parses it too. */
+export const charTokenizerSchema = vocabularySchema.extend({
+  strict: z
+    .boolean()
+    .default(false)
+    .describe("throw on tokens outside the vocabulary when encoding, instead of <unk>"),
+  lowercase: z.boolean().describe("lower-case text before tokenizing").default(false),
+});
 
-export interface WordTokenizerOptions extends TokenizerOptions {
-  /** Drop punctuation (default) or keep each punctuation character as its own token. */
-  punctuation?: "drop" | "keep";
-}
+/** Options of `fitWordTokenizer` (and the `word` entry): words are lower-cased by default. */
+export const wordTokenizerSchema = charTokenizerSchema.extend({
+  lowercase: charTokenizerSchema.shape.lowercase.removeDefault().default(true),
+  punctuation: z
+    .enum(["drop", "keep"])
+    .default("drop")
+    .describe("drop punctuation, or keep each punctuation character as a token"),
+});
+
+export type TokenizerOptions = z.input<typeof charTokenizerSchema>;
+export type WordTokenizerOptions = z.input<typeof wordTokenizerSchema>;
 
 /** A corpus: one text or many (lines, names, documents). */
 export type Corpus = string | Iterable<string>;
@@ -34,16 +45,15 @@ export type Corpus = string | Iterable<string>;
 export class TokenizerFitter {
   readonly counts = new Map<string, number>();
   private readonly settings: TokenizerSettings;
+  private readonly vocabularyOptions: VocabularyOptions;
 
   constructor(
     readonly kind: TokenizerKind,
-    private readonly options: WordTokenizerOptions = {},
+    options: WordTokenizerOptions = {},
   ) {
-    this.settings = {
-      lowercase: options.lowercase ?? kind === "word",
-      punctuation: kind === "char" ? "keep" : (options.punctuation ?? "drop"),
-      strict: options.strict ?? false,
-    };
+    const { minFrequency, maxSize, lowercase, punctuation, strict } = parseSettings(kind, options);
+    this.settings = { lowercase, punctuation, strict };
+    this.vocabularyOptions = { minFrequency, maxSize };
   }
 
   /** Count the tokens of one more text. */
@@ -62,14 +72,9 @@ export class TokenizerFitter {
       "EMPTY_SOURCE",
       () => `${name}: expected a corpus with at least one token, got none`,
     );
-    const vocabularyOptions: VocabularyOptions = {};
-    if (this.options.minFrequency !== undefined) {
-      vocabularyOptions.minFrequency = this.options.minFrequency;
-    }
-    if (this.options.maxSize !== undefined) vocabularyOptions.maxSize = this.options.maxSize;
     return new Tokenizer(
       this.kind,
-      Vocabulary.fromCounts(this.counts, vocabularyOptions),
+      Vocabulary.fromCounts(this.counts, this.vocabularyOptions),
       this.settings,
     );
   }
@@ -105,6 +110,14 @@ export function countTokens(
   options: Partial<SegmentOptions> = {},
 ): Map<string, number> {
   return addAll(new TokenizerFitter(kind, options), corpus).counts;
+}
+
+/** Options parsed by the kind's schema; characters keep every character (a punctuation option is ignored). */
+function parseSettings(kind: TokenizerKind, options: WordTokenizerOptions) {
+  if (kind === "word") return parseOptions("fitWordTokenizer", wordTokenizerSchema, options);
+  const { punctuation: _ignored, ...charOptions } = options;
+  const parsed = parseOptions("fitCharTokenizer", charTokenizerSchema, charOptions);
+  return { ...parsed, punctuation: "keep" as const };
 }
 
 function addAll(fitter: TokenizerFitter, corpus: Corpus): TokenizerFitter {

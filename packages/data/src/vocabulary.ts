@@ -4,7 +4,9 @@
  * padding); the rest are ordered by frequency, most frequent first, ties
  * broken by code point order, so the same corpus always gives the same ids.
  */
+import { z } from "@recurrent/registry";
 import { check, DataError } from "./errors.js";
+import { parseOptions } from "./options.js";
 
 /** The reserved tokens, in id order. */
 export const PAD = "<pad>";
@@ -13,12 +15,18 @@ export const BOS = "<bos>";
 export const EOS = "<eos>";
 export const reservedTokens = [PAD, UNK, BOS, EOS] as const;
 
-export interface VocabularyOptions {
-  /** Tokens seen fewer times than this become `<unk>`. Default 1 (keep all). */
-  minFrequency?: number;
-  /** Keep at most this many ordinary tokens (the most frequent). Default: all. */
-  maxSize?: number;
-}
+/** Options of `Vocabulary.fromCounts`, declared once; the tokenizers' schemas extend it. */
+export const vocabularySchema = z.object({
+  minFrequency: z.number().min(0).default(1).describe("tokens rarer than this become <unk>"),
+  maxSize: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("keep at most this many ordinary tokens, the most frequent (default: all)"),
+});
+
+export type VocabularyOptions = z.input<typeof vocabularySchema>;
 
 /** The JSON form of a vocabulary: its tokens in id order (reserved first). */
 export interface VocabularyJSON {
@@ -57,23 +65,12 @@ export class Vocabulary {
     counts: ReadonlyMap<string, number>,
     options: VocabularyOptions = {},
   ): Vocabulary {
-    const minFrequency = options.minFrequency ?? 1;
-    check(
-      Number.isFinite(minFrequency) && minFrequency >= 0,
-      "INVALID_ARGUMENT",
-      () => `Vocabulary: minFrequency must be a number >= 0, got ${minFrequency}`,
-    );
+    const { minFrequency, maxSize } = parseOptions("Vocabulary", vocabularySchema, options);
     const isReserved = (token: string) => (reservedTokens as readonly string[]).includes(token);
     const kept = [...counts]
       .filter(([token, count]) => count >= minFrequency && !isReserved(token))
       .sort(([a, ca], [b, cb]) => cb - ca || compareCodePoints(a, b))
       .map(([token]) => token);
-    const maxSize = options.maxSize ?? kept.length;
-    check(
-      Number.isInteger(maxSize) && maxSize >= 0,
-      "INVALID_ARGUMENT",
-      () => `Vocabulary: maxSize must be an integer >= 0, got ${maxSize}`,
-    );
     return new Vocabulary(kept.slice(0, maxSize));
   }
 

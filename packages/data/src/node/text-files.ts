@@ -64,7 +64,8 @@ export async function fitTokenizerOnFile(
   kind: TokenizerKind,
   options: WordTokenizerOptions & ReadOptions = {},
 ): Promise<Tokenizer> {
-  const fitter = new TokenizerFitter(kind, options);
+  const { encoding: _read, ...settings } = options;
+  const fitter = new TokenizerFitter(kind, settings);
   for await (const line of readLines(path, options)) fitter.add(`${line}\n`);
   return fitter.finish();
 }
