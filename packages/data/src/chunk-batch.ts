@@ -6,9 +6,12 @@
  * [time, batch, 1], the runner's [time, batch, features]. `batchFirst`
  * puts the batch axis first.
  */
+import { z } from "@recurrent/registry";
 import { type Tensor, tensor } from "@recurrent/tensor";
 import type { BatchInfo } from "./batch-stream.js";
 import { check } from "./errors.js";
+import { parseOptions } from "./options.js";
+import { seedOption } from "./seed.js";
 
 /** A long sequence to cut: token ids, or the values of a series. */
 export type SequenceSource = Int32Array | Float32Array | Float64Array;
@@ -57,36 +60,37 @@ export function buildChunkBatch(
   };
 }
 
-export interface PartitionOptions {
-  /** Rows per batch. */
-  batchSize: number;
-  /** Time steps per batch (the truncation length of BPTT). */
-  numSteps: number;
-  /** Seed of the per-epoch random offset (and, for random partitioning, the shuffle). Default 0. */
-  seed?: number;
-  /** Start each epoch at a random offset in 0..numSteps-1 (d2l), so chunk borders move between epochs. Default true. */
-  randomOffset?: boolean;
-  /** [batch, time] instead of [time, batch]. Default false. */
-  batchFirst?: boolean;
-}
+/** Options of both partitions (`sequentialBatches`, `randomBatches`), declared once. */
+export const partitionSchema = z.object({
+  batchSize: z.number().int().min(1).describe("rows per batch"),
+  numSteps: z
+    .number()
+    .int()
+    .min(1)
+    .describe("time steps per batch (the truncation length of BPTT)"),
+  seed: seedOption,
+  randomOffset: z
+    .boolean()
+    .default(true)
+    .describe(
+      "start each epoch at a random offset in 0..numSteps-1 (d2l), so chunk borders move between epochs",
+    ),
+  batchFirst: z.boolean().default(false).describe("[batch, time] instead of [time, batch]"),
+});
 
-/** The checks both partitions share; returns the largest offset an epoch may start at. */
-export function checkPartition(
+export type PartitionOptions = z.input<typeof partitionSchema>;
+
+/**
+ * The options and checks both partitions share, with the largest offset an
+ * epoch may start at.
+ */
+export function planPartition(
   where: string,
   source: SequenceSource,
   options: PartitionOptions,
-): number {
-  const { batchSize, numSteps } = options;
-  check(
-    Number.isInteger(batchSize) && batchSize >= 1,
-    "INVALID_ARGUMENT",
-    () => `${where}: batchSize must be an integer >= 1, got ${batchSize}`,
-  );
-  check(
-    Number.isInteger(numSteps) && numSteps >= 1,
-    "INVALID_ARGUMENT",
-    () => `${where}: numSteps must be an integer >= 1, got ${numSteps}`,
-  );
+): z.output<typeof partitionSchema> & { readonly maxOffset: number } {
+  const settings = parseOptions(where, partitionSchema, options);
+  const { batchSize, numSteps } = settings;
   check(
     source.length > 0,
     "EMPTY_SOURCE",
@@ -99,5 +103,6 @@ export function checkPartition(
     () =>
       `${where}: expected at least batchSize × numSteps + 1 = ${batchSize} × ${numSteps} + 1 = ${needed} items, got ${source.length}; lower batchSize or numSteps`,
   );
-  return options.randomOffset === false ? 0 : Math.min(numSteps - 1, source.length - needed);
+  const maxOffset = settings.randomOffset ? Math.min(numSteps - 1, source.length - needed) : 0;
+  return { ...settings, maxOffset };
 }

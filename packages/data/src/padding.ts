@@ -4,17 +4,25 @@
  * apart from the padding (0), so losses and the runner can ignore padding.
  * Time-major [time, batch] unless `batchFirst`.
  */
+import { z } from "@recurrent/registry";
 import { type Tensor, tensor } from "@recurrent/tensor";
-import { check, checkInteger } from "./errors.js";
+import { check } from "./errors.js";
+import { parseOptions } from "./options.js";
 
-export interface PadOptions {
-  /** The id to pad with. Default 0 (`<pad>`). */
-  padId?: number;
-  /** [batch, time] instead of [time, batch]. Default false. */
-  batchFirst?: boolean;
-  /** Cut sequences longer than this (keeping their start). Default: no limit. */
-  maxLength?: number;
-}
+/** Options of `padSequences` and `languageModelBatch`, declared once; `sequenceBatches` extends them. */
+export const padSchema = z.object({
+  padId: z.number().int().min(0).default(0).describe("the id to pad with (<pad> is 0)"),
+  batchFirst: z.boolean().default(false).describe("[batch, time] instead of [time, batch]"),
+  maxLength: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("cut sequences longer than this, keeping their start (default: no limit)"),
+});
+
+export type PadOptions = z.input<typeof padSchema>;
+type PadSettings = z.output<typeof padSchema>;
 
 export interface PaddedSequences {
   /** int32 [time, batch], padded with `padId`. */
@@ -50,11 +58,12 @@ export function padSequences(
   options: PadOptions = {},
 ): PaddedSequences {
   const where = "padSequences";
-  checkCommon(where, sequences, options);
+  checkNotEmpty(where, sequences);
+  const settings = parseOptions(where, padSchema, options);
   const lengths = Int32Array.from(sequences, (s) =>
-    Math.min(s.length, options.maxLength ?? s.length),
+    Math.min(s.length, settings.maxLength ?? s.length),
   );
-  const { tokens, mask } = fill(sequences, lengths, 0, options);
+  const { tokens, mask } = fill(sequences, lengths, 0, settings);
   return { tokens, mask, lengths };
 }
 
@@ -72,7 +81,13 @@ export function languageModelBatch(
   options: PadOptions = {},
 ): LanguageModelBatch {
   const where = "languageModelBatch";
-  checkCommon(where, sequences, options);
+  checkFramed(where, sequences);
+  return framedBatch(sequences, parseOptions(where, padSchema, options));
+}
+
+/** Check that there are sequences, each with an input and a target (what `sequenceBatches` needs too). */
+export function checkFramed(where: string, sequences: readonly ArrayLike<number>[]): void {
+  checkNotEmpty(where, sequences);
   sequences.forEach((sequence, i) => {
     check(
       sequence.length >= 2,
@@ -81,26 +96,27 @@ export function languageModelBatch(
         `${where}: expected every sequence to have at least 2 tokens (an input and its target), got ${sequence.length} in sequence ${i}; frame sequences with <bos> and <eos>`,
     );
   });
-  const lengths = Int32Array.from(sequences, (s) =>
-    Math.min(s.length - 1, options.maxLength ?? s.length),
-  );
-  const inputs = fill(sequences, lengths, 0, options);
-  const targets = fill(sequences, lengths, 1, options);
-  return { inputs: inputs.tokens, targets: targets.tokens, mask: inputs.mask, lengths };
 }
 
-function checkCommon(
-  where: string,
-  sequences: readonly ArrayLike<number>[],
-  options: PadOptions,
-): void {
+function checkNotEmpty(where: string, sequences: readonly ArrayLike<number>[]): void {
   check(
     sequences.length > 0,
     "EMPTY_SOURCE",
     () => `${where}: expected at least one sequence, got none`,
   );
-  if (options.maxLength !== undefined) checkInteger(where, "maxLength", options.maxLength, 1);
-  if (options.padId !== undefined) checkInteger(where, "padId", options.padId, 0);
+}
+
+/** `languageModelBatch` of sequences and options already checked. */
+export function framedBatch(
+  sequences: readonly ArrayLike<number>[],
+  settings: PadSettings,
+): LanguageModelBatch {
+  const lengths = Int32Array.from(sequences, (s) =>
+    Math.min(s.length - 1, settings.maxLength ?? s.length),
+  );
+  const inputs = fill(sequences, lengths, 0, settings);
+  const targets = fill(sequences, lengths, 1, settings);
+  return { inputs: inputs.tokens, targets: targets.tokens, mask: inputs.mask, lengths };
 }
 
 /** Write `lengths[b]` ids of sequence b, from index `shift`, into a padded [time, batch] grid. */
@@ -108,21 +124,20 @@ function fill(
   sequences: readonly ArrayLike<number>[],
   lengths: Int32Array,
   shift: number,
-  options: PadOptions,
+  { padId, batchFirst }: PadSettings,
 ): { tokens: Tensor; mask: Tensor } {
   const rows = sequences.length;
   const steps = lengths.reduce((a, b) => Math.max(a, b), 0);
-  const padId = options.padId ?? 0;
   const ids = new Int32Array(steps * rows).fill(padId);
   const mask = new Float32Array(steps * rows);
   for (let b = 0; b < rows; b++) {
     const sequence = sequences[b] as ArrayLike<number>;
     for (let t = 0; t < (lengths[b] as number); t++) {
-      const at = options.batchFirst ? b * steps + t : t * rows + b;
+      const at = batchFirst ? b * steps + t : t * rows + b;
       ids[at] = sequence[t + shift] as number;
       mask[at] = 1;
     }
   }
-  const shape = options.batchFirst ? [rows, steps] : [steps, rows];
+  const shape = batchFirst ? [rows, steps] : [steps, rows];
   return { tokens: tensor(ids, { shape }), mask: tensor(mask, { shape }) };
 }

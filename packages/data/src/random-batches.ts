@@ -8,8 +8,8 @@ import { type BatchStream, createBatchStream } from "./batch-stream.js";
 import {
   buildChunkBatch,
   type ChunkBatch,
-  checkPartition,
   type PartitionOptions,
+  planPartition,
   type SequenceSource,
 } from "./chunk-batch.js";
 import { generatorFor } from "./seed.js";
@@ -27,10 +27,12 @@ export function randomBatches(
   options: PartitionOptions,
 ): BatchStream<ChunkBatch> {
   const where = "randomBatches";
-  const maxOffset = checkPartition(where, source, options);
-  const { batchSize, numSteps } = options;
-  const seed = options.seed ?? 0;
-  const layout = { numSteps, batchFirst: options.batchFirst ?? false };
+  const { batchSize, numSteps, seed, batchFirst, maxOffset } = planPartition(
+    where,
+    source,
+    options,
+  );
+  const layout = { numSteps, batchFirst };
 
   let cached: { epoch: number; starts: Int32Array } | undefined;
   const chunkStarts = (epoch: number): Int32Array => {

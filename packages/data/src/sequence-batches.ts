@@ -4,26 +4,30 @@
  * by length so a batch wastes little on padding, then padded and masked.
  * Sequences are independent, so the state policy is "reset".
  */
+import { z } from "@recurrent/registry";
 import { type BatchInfo, type BatchStream, createBatchStream } from "./batch-stream.js";
-import { check, checkInteger } from "./errors.js";
-import { type LanguageModelBatch, languageModelBatch, type PadOptions } from "./padding.js";
-import { generatorFor } from "./seed.js";
+import { check } from "./errors.js";
+import { parseOptions } from "./options.js";
+import { checkFramed, framedBatch, type LanguageModelBatch, padSchema } from "./padding.js";
+import { generatorFor, seedOption } from "./seed.js";
 
-export interface SequenceBatchOptions extends PadOptions {
-  batchSize: number;
-  /** Shuffle every epoch. Default true. */
-  shuffle?: boolean;
-  /** Seed of the shuffle. Default 0. */
-  seed?: number;
-  /**
-   * Bucket by length: after shuffling, sort each run of `bucketSize` batches
-   * by length and cut it into batches, so similar lengths share a batch (the
-   * order of the batches is shuffled again). Default 1: no bucketing.
-   */
-  bucketSize?: number;
-  /** Drop a last batch smaller than batchSize. Default false. */
-  dropLast?: boolean;
-}
+/** Options of `sequenceBatches`, declared once: the padding's and the batches'. */
+export const sequenceBatchSchema = padSchema.extend({
+  batchSize: z.number().int().min(1).describe("sequences per batch"),
+  shuffle: z.boolean().default(true).describe("shuffle every epoch"),
+  seed: seedOption,
+  bucketSize: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe(
+      "bucket by length: after shuffling, sort each run of bucketSize batches by length and cut it into batches, so similar lengths share a batch (the order of the batches is shuffled again); 1: no bucketing",
+    ),
+  dropLast: z.boolean().default(false).describe("drop a last batch smaller than batchSize"),
+});
+
+export type SequenceBatchOptions = z.input<typeof sequenceBatchSchema>;
 
 export interface SequenceBatch extends BatchInfo, LanguageModelBatch {
   /** Which sequences (indices into the list) the batch holds, in batch order. */
@@ -46,43 +50,24 @@ export function sequenceBatches(
   options: SequenceBatchOptions,
 ): BatchStream<SequenceBatch> {
   const where = "sequenceBatches";
-  const { batchSize } = options;
-  checkInteger(where, "batchSize", batchSize, 1);
-  const bucketSize = options.bucketSize ?? 1;
-  checkInteger(where, "bucketSize", bucketSize, 1);
-  check(
-    sequences.length > 0,
-    "EMPTY_SOURCE",
-    () => `${where}: expected at least one sequence, got none`,
-  );
-  sequences.forEach((sequence, i) => {
-    check(
-      sequence.length >= 2,
-      "TOO_SHORT",
-      () =>
-        `${where}: expected every sequence to have at least 2 tokens (an input and its target), got ${sequence.length} in sequence ${i}; frame sequences with <bos> and <eos>`,
-    );
-  });
+  const settings = parseOptions(where, sequenceBatchSchema, options);
+  const { batchSize, bucketSize, shuffle, seed, dropLast } = settings;
+  checkFramed(where, sequences);
   const count = sequences.length;
-  const batches = options.dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
+  const batches = dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
   check(
     batches >= 1,
     "TOO_SHORT",
     () =>
       `${where}: expected at least batchSize = ${batchSize} sequences with dropLast, got ${count}`,
   );
-  const seed = options.seed ?? 0;
-  const padOptions: PadOptions = {};
-  if (options.padId !== undefined) padOptions.padId = options.padId;
-  if (options.batchFirst !== undefined) padOptions.batchFirst = options.batchFirst;
-  if (options.maxLength !== undefined) padOptions.maxLength = options.maxLength;
 
   let cached: { epoch: number; plan: Int32Array[] } | undefined;
   const planOf = (epoch: number): Int32Array[] => {
     if (cached?.epoch === epoch) return cached.plan;
     const random = generatorFor(seed, epoch);
     const order = Int32Array.from({ length: count }, (_, i) => i);
-    if (options.shuffle !== false) random.shuffleInPlace(order);
+    if (shuffle) random.shuffleInPlace(order);
     const plan: Int32Array[] = [];
     const span = batchSize * bucketSize;
     for (let from = 0; from < count; from += span) {
@@ -90,10 +75,10 @@ export function sequenceBatches(
       if (bucketSize > 1) bucket.sort((a, b) => lengthOf(a) - lengthOf(b) || a - b);
       for (let at = 0; at < bucket.length; at += batchSize) {
         const batch = bucket.slice(at, at + batchSize);
-        if (batch.length === batchSize || !options.dropLast) plan.push(batch);
+        if (batch.length === batchSize || !dropLast) plan.push(batch);
       }
     }
-    if (bucketSize > 1 && options.shuffle !== false) random.shuffleInPlace(plan);
+    if (bucketSize > 1 && shuffle) random.shuffleInPlace(plan);
     cached = { epoch, plan };
     return cached.plan;
   };
@@ -105,9 +90,9 @@ export function sequenceBatches(
     batchesInEpoch: () => batches,
     build(epoch, index) {
       const indices = planOf(epoch)[index] as Int32Array;
-      const batch = languageModelBatch(
+      const batch = framedBatch(
         Array.from(indices, (i) => sequences[i] as ArrayLike<number>),
-        padOptions,
+        settings,
       );
       return { epoch, index, resetState: true, ...batch, indices };
     },

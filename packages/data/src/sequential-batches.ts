@@ -9,8 +9,8 @@ import { type BatchStream, createBatchStream } from "./batch-stream.js";
 import {
   buildChunkBatch,
   type ChunkBatch,
-  checkPartition,
   type PartitionOptions,
+  planPartition,
   type SequenceSource,
 } from "./chunk-batch.js";
 import { generatorFor } from "./seed.js";
@@ -30,10 +30,12 @@ export function sequentialBatches(
   options: PartitionOptions,
 ): BatchStream<ChunkBatch> {
   const where = "sequentialBatches";
-  const maxOffset = checkPartition(where, source, options);
-  const { batchSize, numSteps } = options;
-  const seed = options.seed ?? 0;
-  const layout = { numSteps, batchFirst: options.batchFirst ?? false };
+  const { batchSize, numSteps, seed, batchFirst, maxOffset } = planPartition(
+    where,
+    source,
+    options,
+  );
+  const layout = { numSteps, batchFirst };
 
   const epochPlan = (epoch: number) => {
     const offset = maxOffset === 0 ? 0 : generatorFor(seed, epoch).nextInt(maxOffset + 1);

@@ -2,20 +2,22 @@
  * Minibatches of sliding windows. Windows are independent examples, so they
  * are shuffled each epoch (under the seed) and the state policy is "reset".
  */
+import { z } from "@recurrent/registry";
 import { type BatchInfo, type BatchStream, createBatchStream } from "./batch-stream.js";
-import { check, checkInteger } from "./errors.js";
-import { generatorFor } from "./seed.js";
-import { countWindows, gatherWindows, type WindowOptions, type Windows } from "./windows.js";
+import { check } from "./errors.js";
+import { parseOptions } from "./options.js";
+import { generatorFor, seedOption } from "./seed.js";
+import { countWindows, gatherWindows, type Windows, windowSchema } from "./windows.js";
 
-export interface WindowBatchOptions extends WindowOptions {
-  batchSize: number;
-  /** Shuffle the windows every epoch. Default true. */
-  shuffle?: boolean;
-  /** Seed of the shuffle. Default 0. */
-  seed?: number;
-  /** Drop a last batch smaller than batchSize. Default false. */
-  dropLast?: boolean;
-}
+/** Options of `windowBatches`, declared once: the windows' and the batches'. */
+export const windowBatchSchema = windowSchema.extend({
+  batchSize: z.number().int().min(1).describe("windows per batch"),
+  shuffle: z.boolean().default(true).describe("shuffle the windows every epoch"),
+  seed: seedOption,
+  dropLast: z.boolean().default(false).describe("drop a last batch smaller than batchSize"),
+});
+
+export type WindowBatchOptions = z.input<typeof windowBatchSchema>;
 
 export interface WindowBatch extends BatchInfo, Windows {}
 
@@ -31,12 +33,10 @@ export function windowBatches(
   options: WindowBatchOptions,
 ): BatchStream<WindowBatch> {
   const where = "windowBatches";
-  const count = countWindows(where, series.length, options);
-  const { batchSize } = options;
-  checkInteger(where, "batchSize", batchSize, 1);
-  const stride = options.stride ?? 1;
-  const seed = options.seed ?? 0;
-  const batches = options.dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
+  const settings = parseOptions(where, windowBatchSchema, options);
+  const { batchSize, stride, shuffle, seed, dropLast } = settings;
+  const count = countWindows(where, series.length, settings);
+  const batches = dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
   check(
     batches >= 1,
     "TOO_SHORT",
@@ -49,7 +49,7 @@ export function windowBatches(
     if (cached?.epoch === epoch) return cached.order;
     const order = new Int32Array(count);
     for (let i = 0; i < count; i++) order[i] = i * stride;
-    if (options.shuffle !== false) generatorFor(seed, epoch).shuffleInPlace(order);
+    if (shuffle) generatorFor(seed, epoch).shuffleInPlace(order);
     cached = { epoch, order };
     return order;
   };
@@ -60,7 +60,7 @@ export function windowBatches(
     batchesInEpoch: () => batches,
     build(epoch, index) {
       const starts = orderOf(epoch).slice(index * batchSize, (index + 1) * batchSize);
-      return { epoch, index, resetState: true, ...gatherWindows(series, starts, options) };
+      return { epoch, index, resetState: true, ...gatherWindows(series, starts, settings) };
     },
   });
 }

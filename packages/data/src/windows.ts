@@ -6,17 +6,25 @@
  * cell reshape to [examples, τ, 1] and transpose to time-major. Targets are
  * float32 [examples, k].
  */
+import { z } from "@recurrent/registry";
 import { type Tensor, tensor } from "@recurrent/tensor";
-import { check, checkInteger } from "./errors.js";
+import { check } from "./errors.js";
+import { parseOptions } from "./options.js";
 
-export interface WindowOptions {
-  /** Inputs per example (the window length τ). */
-  tau: number;
-  /** Values to predict after each window (k). Default 1. */
-  horizon?: number;
-  /** Distance between the starts of consecutive windows. Default 1. */
-  stride?: number;
-}
+/** Options of `slidingWindows`, declared once; `windowBatches` extends them. */
+export const windowSchema = z.object({
+  tau: z.number().int().min(1).describe("inputs per example (the window length τ)"),
+  horizon: z.number().int().min(1).default(1).describe("values to predict after each window (k)"),
+  stride: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe("distance between the starts of consecutive windows"),
+});
+
+export type WindowOptions = z.input<typeof windowSchema>;
+type WindowSettings = z.output<typeof windowSchema>;
 
 export interface Windows {
   /** float32 [count, τ]: `inputs[i][j] = series[starts[i] + j]`. */
@@ -27,20 +35,16 @@ export interface Windows {
   readonly starts: Int32Array;
 }
 
-/** Check the options and return how many windows fit (at least one). */
-export function countWindows(where: string, length: number, options: WindowOptions): number {
-  const horizon = options.horizon ?? 1;
-  const stride = options.stride ?? 1;
-  checkInteger(where, "tau", options.tau, 1);
-  checkInteger(where, "horizon", horizon, 1);
-  checkInteger(where, "stride", stride, 1);
+/** How many windows fit in a series of `length` values (at least one, or an error). */
+export function countWindows(where: string, length: number, options: WindowSettings): number {
+  const { tau, horizon, stride } = options;
   check(length > 0, "EMPTY_SOURCE", () => `${where}: expected a non-empty series, got 0 values`);
-  const needed = options.tau + horizon;
+  const needed = tau + horizon;
   check(
     length >= needed,
     "TOO_SHORT",
     () =>
-      `${where}: expected at least tau + horizon = ${options.tau} + ${horizon} = ${needed} values, got ${length}`,
+      `${where}: expected at least tau + horizon = ${tau} + ${horizon} = ${needed} values, got ${length}`,
   );
   return Math.floor((length - needed) / stride) + 1;
 }
@@ -54,21 +58,19 @@ export function countWindows(where: string, length: number, options: WindowOptio
  * targets.toArray(); // [[4], [5]]
  */
 export function slidingWindows(series: ArrayLike<number>, options: WindowOptions): Windows {
-  const count = countWindows("slidingWindows", series.length, options);
-  const stride = options.stride ?? 1;
+  const settings = parseOptions("slidingWindows", windowSchema, options);
+  const count = countWindows("slidingWindows", series.length, settings);
   const starts = new Int32Array(count);
-  for (let i = 0; i < count; i++) starts[i] = i * stride;
-  return gatherWindows(series, starts, options);
+  for (let i = 0; i < count; i++) starts[i] = i * settings.stride;
+  return gatherWindows(series, starts, settings);
 }
 
 /** The windows starting at `starts`, as tensors. */
 export function gatherWindows(
   series: ArrayLike<number>,
   starts: Int32Array,
-  options: WindowOptions,
+  { tau, horizon }: WindowSettings,
 ): Windows {
-  const { tau } = options;
-  const horizon = options.horizon ?? 1;
   const inputs = new Float32Array(starts.length * tau);
   const targets = new Float32Array(starts.length * horizon);
   for (let i = 0; i < starts.length; i++) {
