@@ -66,7 +66,8 @@ export const markovChainEntry = defineEntry({
   kind: "dataset",
   name: "markov-chain",
   description: "states of a Markov chain with a given transition matrix, as token ids",
-  // markovChain's fields and rules; a config gets an example 3-state chain, and 10000 states where code gets 1000.
+  // markovChain's fields and rules; a config gets an example 3-state chain, and 10000
+  // states where code gets 1000.
   schema: z
     .object({
       ...markovChainSchema.shape,

@@ -112,7 +112,7 @@ export function countTokens(
   return addAll(new TokenizerFitter(kind, options), corpus).counts;
 }
 
-/** Options parsed by the kind's schema; characters keep every character (a punctuation option is ignored). */
+/** Options parsed by the kind's schema; characters keep every character (punctuation is ignored). */
 function parseSettings(kind: TokenizerKind, options: WordTokenizerOptions) {
   if (kind === "word") return parseOptions("fitWordTokenizer", wordTokenizerSchema, options);
   const { punctuation: _ignored, ...charOptions } = options;

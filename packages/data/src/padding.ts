@@ -9,7 +9,10 @@ import { type Tensor, tensor } from "@recurrent/tensor";
 import { check } from "./errors.js";
 import { parseOptions } from "./options.js";
 
-/** Options of `padSequences` and `languageModelBatch`, declared once; `sequenceBatches` extends them. */
+/**
+ * Options of `padSequences` and `languageModelBatch`, declared once;
+ * `sequenceBatches` extends them.
+ */
 export const padSchema = z.object({
   padId: z.number().int().min(0).default(0).describe("the id to pad with (<pad> is 0)"),
   batchFirst: z.boolean().default(false).describe("[batch, time] instead of [time, batch]"),
@@ -85,7 +88,7 @@ export function languageModelBatch(
   return framedBatch(sequences, parseOptions(where, padSchema, options));
 }
 
-/** Check that there are sequences, each with an input and a target (what `sequenceBatches` needs too). */
+/** Check that there are sequences, each with an input and a target (`sequenceBatches` too). */
 export function checkFramed(where: string, sequences: readonly ArrayLike<number>[]): void {
   checkNotEmpty(where, sequences);
   sequences.forEach((sequence, i) => {

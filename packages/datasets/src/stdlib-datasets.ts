@@ -95,7 +95,10 @@ export function loadUsBirths(): UsBirths {
   };
 }
 
-/** `given` checked by `schema`, defaults filled in; throws a DataError naming `where`, as @recurrent/data's loaders do. */
+/**
+ * `given` checked by `schema`, defaults filled in; throws a DataError naming
+ * `where`, as @recurrent/data's functions do.
+ */
 function parseOptions<S extends z.ZodType>(
   where: string,
   schema: S,

@@ -13,7 +13,10 @@ import { parseOptions } from "../options.js";
 import { generatorFor } from "../seed.js";
 import { type TaskBatch, type TaskStreamOptions, taskStreamSchema } from "./task-batch.js";
 
-/** The adding problem's options, declared once: `addingTaskBatches` and the `adding-task` entry parse it. */
+/**
+ * The adding problem's options, declared once: `addingTaskBatches` and the
+ * `adding-task` entry parse it.
+ */
 export const addingTaskSchema = z.object({
   length: z.number().int().min(2).default(100).describe("steps per sequence"),
 });

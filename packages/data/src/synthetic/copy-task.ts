@@ -15,7 +15,10 @@ import { parseOptions } from "../options.js";
 import { generatorFor } from "../seed.js";
 import { type TaskBatch, type TaskStreamOptions, taskStreamSchema } from "./task-batch.js";
 
-/** The copy task's options, declared once: `copyTaskInfo`, `copyTaskBatches` and the `copy-task` entry parse it. */
+/**
+ * The copy task's options, declared once: `copyTaskInfo`, `copyTaskBatches`
+ * and the `copy-task` entry parse it.
+ */
 export const copyTaskSchema = z.object({
   length: z.number().int().min(1).default(10).describe("symbols to remember"),
   delay: z

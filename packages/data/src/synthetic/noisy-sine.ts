@@ -25,7 +25,8 @@ export type NoisySineOptions = z.input<typeof noisySineSchema>;
  * const x = noisySine({ seed: 1 }); // Float64Array(1000)
  */
 export function noisySine(options: NoisySineOptions = {}): Float64Array {
-  // Worded "a number >= 0" as it always was, which checkOptions does not say; the rule is the schema's.
+  // Worded "a number >= 0" as it always was, which checkOptions does not say;
+  // the rule is the schema's.
   const given = options.noiseStd;
   check(
     given === undefined || (Number.isFinite(given) && given >= 0),
