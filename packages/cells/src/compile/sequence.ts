@@ -112,6 +112,15 @@ const sequenceOp = defineOp<Attrs, Saved>({
     const acts = plan.programs.map((l) => empty([T * B, l?.savedWidth ?? 0], dtype));
     const saved: Saved = { proj, states, prods, opnds, x2d, state0, vecs, mask: m, saved: acts };
     runForward(plan, saved, operands as Tensor[], y, T, B, reverse);
+    // Projections and products the backward never reads as values (an LSTM's gates are read back
+    // from the saved activations) are freed now rather than held until the backward.
+    const read = valuesReadBackward(plan, m !== null);
+    proj.forEach((t, h) => {
+      if (!read.has(lowered.hoisted[h]?.out as number)) t.dispose();
+    });
+    prods.forEach((t, g) => {
+      if (!read.has(lowered.products[g]?.out as number) && productInto[g] === -1) t.dispose();
+    });
     const finals = states.map((ext) =>
       contiguous(blockView(ext, finalBlock(T, reverse), B) as Tensor),
     );
@@ -409,6 +418,25 @@ function programOp(
     }
   });
   return { kind: "program", program: bound.program, operands, width };
+}
+
+/** The slots whose values some backward program loads (cached per plan and masking). */
+const readCache = new WeakMap<Plan, Map<boolean, Set<number>>>();
+function valuesReadBackward(plan: Plan, masked: boolean): Set<number> {
+  let byMask = readCache.get(plan);
+  if (byMask === undefined) {
+    byMask = new Map();
+    readCache.set(plan, byMask);
+  }
+  let read = byMask.get(masked);
+  if (read === undefined) {
+    read = new Set();
+    for (const level of masked ? plan.maskedPrograms : plan.programs) {
+      for (const ref of level?.backward.operands ?? []) if (ref.kind === "slot") read.add(ref.slot);
+    }
+    byMask.set(masked, read);
+  }
+  return read;
 }
 
 /** The level programs for this pass (with the mask's handling when there is one). */
