@@ -42,7 +42,7 @@ export type {
   RecurrenceOp,
   StepAddress,
 } from "./recurrence.js";
-export { accumulatesAcrossRows, checkRecurrence, runRecurrence } from "./recurrence.js";
+export { checkRecurrence, runRecurrence } from "./recurrence.js";
 export type { RowOpCode, RowProgram, RowProgramKernel } from "./row-program.js";
 export { checkRowProgramCall, ROW_OP_COUNT, RowOp } from "./row-program.js";
 export {

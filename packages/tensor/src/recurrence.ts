@@ -12,8 +12,8 @@
  * buffer every step reuses). Rows never interact inside a recurrence except
  * through a row program's ACCUMULATE into a row-broadcast operand (rowStride
  * 0), so a backend may split the rows over threads and run every step of
- * its block with no synchronisation between steps; recurrences that
- * accumulate across rows run on one thread.
+ * its block with no synchronisation between steps, giving each block its
+ * own copy of such an accumulated operand (the wasm backend does).
  *
  * `runRecurrence` is the generic implementation over the backend's
  * `gemmPacked` and `rowProgram` kernels; a backend may run the whole loop
@@ -22,7 +22,7 @@
 import { kernel, type View } from "./backend.js";
 import { TensorError } from "./errors.js";
 import type { PackedB } from "./packed-b.js";
-import { RowOp, type RowProgram } from "./row-program.js";
+import type { RowProgram } from "./row-program.js";
 import type { Storage } from "./storage.js";
 
 /** Where an operand's elements are at each step (element units; see the top of this file). */
@@ -115,20 +115,6 @@ export function checkRecurrence(spec: Recurrence, operands: readonly Storage[]):
         inside(`op ${i} (program) operand ${k}`, at, op.width);
       });
     }
-  });
-}
-
-/** Whether some program accumulates into a row-broadcast operand (rows then interact). */
-export function accumulatesAcrossRows(spec: Recurrence): boolean {
-  return spec.ops.some((op) => {
-    if (op.kind !== "program") return false;
-    const { code } = op.program;
-    for (let pc = 0; pc < code.length; pc += 4) {
-      if (code[pc] === RowOp.ACCUMULATE && op.operands[code[pc + 1] as number]?.rowStride === 0) {
-        return true;
-      }
-    }
-    return false;
   });
 }
 

@@ -3,8 +3,9 @@
  * gradient, vector, saved activation and mask lives now (storage, offset of
  * this step's rows, row stride), and the runner turns the program's symbolic
  * operands into storages and a layout over buffers made once, so a step
- * allocates nothing. The sequence op and the stepper move the frame's
- * offsets from step to step.
+ * allocates nothing. The stepper (one step at a time, for generation) moves
+ * the frame's offsets from step to step; the sequence op hands whole
+ * recurrences to tensor instead (sequence.ts).
  */
 import { kernel, type Storage, type Tensor } from "@recurrent/tensor";
 import type { BoundProgram } from "./programs.js";
