@@ -5,16 +5,8 @@
  * registry's `checkOptions` (`length must be an integer >= 1, got 0`) and
  * thrown as one DataError (code INVALID_ARGUMENT).
  */
-import { checkOptions, type z } from "@recurrent/registry";
+import { optionsParser } from "@recurrent/registry";
 import { DataError } from "./errors.js";
 
 /** `given` parsed by `schema`, defaults filled in and frozen; throws DataError naming `where`. */
-export function parseOptions<S extends z.ZodType>(
-  where: string,
-  schema: S,
-  given: unknown,
-): Readonly<z.output<S>> {
-  const result = checkOptions(schema, given);
-  if (result.ok) return result.value;
-  throw new DataError("INVALID_ARGUMENT", `${where}: ${result.problems.join("; ")}`);
-}
+export const parseOptions = optionsParser((message) => new DataError("INVALID_ARGUMENT", message));

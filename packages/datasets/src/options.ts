@@ -3,14 +3,6 @@
  * registry's checkOptions, thrown as @recurrent/data's DataError (browser-safe).
  */
 import { DataError } from "@recurrent/data";
-import { checkOptions, type z } from "@recurrent/registry";
+import { optionsParser } from "@recurrent/registry";
 
-export function parseOptions<S extends z.ZodType>(
-  where: string,
-  schema: S,
-  given: unknown,
-): Readonly<z.output<S>> {
-  const result = checkOptions(schema, given);
-  if (result.ok) return result.value;
-  throw new DataError("INVALID_ARGUMENT", `${where}: ${result.problems.join("; ")}`);
-}
+export const parseOptions = optionsParser((message) => new DataError("INVALID_ARGUMENT", message));

@@ -28,7 +28,7 @@ export { builtInKinds, defineKind } from "./kinds.js";
 export type { OptionInfo } from "./options.js";
 export { describeOptions } from "./options.js";
 export type { CheckOptionsSettings, OptionsResult } from "./plain-options.js";
-export { checkOptions, showValue, unknownOption } from "./plain-options.js";
+export { checkOptions, optionsParser, showValue, unknownOption } from "./plain-options.js";
 export type { Plugin, PluginSpec } from "./plugin.js";
 export { definePlugin } from "./plugin.js";
 export type {

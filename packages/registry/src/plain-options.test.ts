@@ -1,7 +1,7 @@
 // checkOptions: an entry's schema checking a plain function's options, problems worded for code.
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { checkOptions } from "./plain-options.js";
+import { checkOptions, optionsParser } from "./plain-options.js";
 
 const schema = z
   .object({
@@ -137,5 +137,18 @@ describe("checkOptions", () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe("optionsParser", () => {
+  class PackageError extends Error {}
+  const parse = optionsParser((message) => new PackageError(message));
+
+  it("returns the parsed options, or throws the package's error naming the function", () => {
+    expect(parse("adam", schema, { lr: 0.1, steps: 3 }).lr).toBe(0.1);
+    expect(() => parse("adam", schema, { lr: -1, factor: 2, steps: 3 })).toThrow(PackageError);
+    expect(() => parse("adam", schema, { lr: -1, factor: 2, steps: 3 })).toThrow(
+      /^adam: lr must be >= 0, got -1; factor must be/,
+    );
   });
 });

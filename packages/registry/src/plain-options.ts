@@ -77,6 +77,23 @@ export function checkOptions<S extends z.ZodType>(
   return { ok: true, value: Object.freeze(out) as Readonly<z.output<S>> };
 }
 
+/**
+ * A package's `parseOptions`: `checkOptions` that returns the parsed options
+ * or throws the package's own error, made by `fail` from the function's name
+ * and the problems joined (`noisySine: length must be an integer >= 1, got 0`).
+ *
+ * @example
+ * const parseOptions = optionsParser((message) => new NnError("ARGUMENT", message));
+ * parseOptions("uniform", uniformSchema, { low: 2, high: 1 }); // throws NnError
+ */
+export function optionsParser(fail: (message: string) => Error) {
+  return <S extends z.ZodType>(where: string, schema: S, given: unknown): Readonly<z.output<S>> => {
+    const result = checkOptions(schema, given);
+    if (result.ok) return result.value;
+    throw fail(`${where}: ${result.problems.join("; ")}`);
+  };
+}
+
 /** `"lrr"` → `unknown option "lrr"; did you mean "lr"? (options: …)`. */
 export function unknownOption(key: string, known: readonly string[]): string {
   const near = closestName(key, [...known]);

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { getBackend, kernel, listBackends, setBackend, type View } from "./backend.js";
 import { TensorError } from "./errors.js";
+import { seeded } from "./testing/reference.js";
 
 const initial = getBackend().name;
 afterAll(() => {
@@ -12,14 +13,9 @@ afterAll(() => {
 });
 const backends = ["js", "wasm"].filter((name) => listBackends().includes(name));
 
-function random(count: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = (state / 4294967296) * 2 - 1;
-  }
-  return out;
+/** Test data from the suites' shared seeded source (testing/reference.ts), as float32. */
+function random(count: number, seed: number, low = -1, high = 1): Float32Array {
+  return Float32Array.from(seeded(seed, count, low, high));
 }
 
 /** A row-major [rows, cols] view (row stride `ld` ≥ cols) filled with `values` (or zeros). */

@@ -8,6 +8,7 @@ import { getBackend, kernel, listBackends, setBackend } from "./backend.js";
 import { TensorError } from "./errors.js";
 import { RowOp, type RowProgram } from "./row-program.js";
 import type { Storage } from "./storage.js";
+import { seeded } from "./testing/reference.js";
 
 const initial = getBackend().name;
 afterAll(() => {
@@ -33,14 +34,9 @@ function storage(values: ArrayLike<number>): Storage {
   return s;
 }
 
+/** Test data from the suites' shared seeded source (testing/reference.ts), as float32. */
 function random(count: number, seed: number, low = -3, high = 3): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = low + (state / 4294967296) * (high - low);
-  }
-  return out;
+  return Float32Array.from(seeded(seed, count, low, high));
 }
 
 function run(p: RowProgram, operands: Storage[], layout: number[], rows: number, width: number) {
