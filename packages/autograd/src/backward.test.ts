@@ -142,6 +142,48 @@ describe("custom ops", () => {
   });
 });
 
+describe("custom ops that free what they saved", () => {
+  // y = x², saving a copy of x (as a fused op saves activations) that release() frees.
+  function squareOp(log: string[]) {
+    return defineOp<Record<string, never>, T.Tensor>({
+      name: "savingSquare",
+      forward: ([x]) => ({ outputs: [T.square(x as T.Tensor)], saved: T.mul(x as T.Tensor, 1) }),
+      backward: ({ grads: [g], saved }) => [T.mul(g as T.Tensor, T.mul(saved as T.Tensor, 2))],
+      release: (saved) => {
+        log.push("release");
+        saved?.dispose();
+      },
+    });
+  }
+
+  it("frees the saved tensors once its backward has run, and a second backward says why it cannot run", () => {
+    const log: string[] = [];
+    const x = leaf([3]);
+    const [y] = squareOp(log)([x], {});
+    const loss = T.mul(y as T.Tensor, 1);
+    backward(loss);
+    expect(x.grad?.item()).toBe(6);
+    expect(log).toEqual(["release"]);
+    expect(() => backward(loss)).toThrow(
+      expect.objectContaining({
+        code: "GRAPH_FREED",
+        message: expect.stringMatching(/savingSquare.*retainGraph: true/),
+      }),
+    );
+  });
+
+  it("keeps them under retainGraph, so the same graph can be differentiated twice", () => {
+    const log: string[] = [];
+    const x = leaf([3]);
+    const [y] = squareOp(log)([x], {});
+    backward(y as T.Tensor, undefined, { retainGraph: true });
+    expect(log).toEqual([]);
+    backward(y as T.Tensor);
+    expect(x.grad?.item()).toBe(12); // accumulated over the two passes
+    expect(log).toEqual(["release"]);
+  });
+});
+
 describe("debug: checkFinite", () => {
   it("names the op that first produced a NaN, forward and backward", () => {
     setDebug({ checkFinite: true });

@@ -13,6 +13,15 @@ import { isRetained, runHooks } from "./hooks.js";
 import { isCheckingFinite, noGrad } from "./mode.js";
 import { type Node, nodeOf } from "./node.js";
 
+export interface BackwardOptions {
+  /**
+   * Keep what the graph's custom ops saved (a fused sequence's activations), so that a second
+   * backward through the same graph works. By default, as in PyTorch, each such op frees its
+   * saved buffers as soon as its backward has run, which lowers the peak memory of a step.
+   */
+  readonly retainGraph?: boolean;
+}
+
 /**
  * Compute ∂root/∂leaf for every leaf that requires a gradient and add it to
  * the leaf's `.grad`. `root` must hold one element unless `grad` (∂L/∂root)
@@ -23,7 +32,7 @@ import { type Node, nodeOf } from "./node.js";
  * backward(loss);
  * w.grad; // ∂loss/∂w
  */
-export function backward(root: Tensor, grad?: Tensor): void {
+export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
     throw new AutogradError(
       "NO_GRAD",
@@ -36,10 +45,10 @@ export function backward(root: Tensor, grad?: Tensor): void {
       `backward: expected a scalar (one element) to differentiate, got shape [${root.shape.join(",")}]; pass the gradient of the output as the second argument`,
     );
   }
-  noGrad(() => run(root, grad ?? onesLike(root)));
+  noGrad(() => run(root, grad ?? onesLike(root), options.retainGraph === true));
 }
 
-function run(root: Tensor, seed: Tensor): void {
+function run(root: Tensor, seed: Tensor, retainGraph: boolean): void {
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const leaves = new Set<Tensor>();
   if (nodeOf(root) === null) leaves.add(root);
@@ -53,7 +62,17 @@ function run(root: Tensor, seed: Tensor): void {
       return hooked;
     });
     if (outputGrads.every((g) => g === null)) continue;
+    if (node.released) {
+      throw new AutogradError(
+        "GRAPH_FREED",
+        `backward: ${node.op} freed its saved buffers after an earlier backward through this graph; pass { retainGraph: true } to the first backward to run a second one, or run the forward again`,
+      );
+    }
     const inputGrads = node.backward(outputGrads);
+    if (!retainGraph && node.release !== undefined) {
+      node.released = true;
+      node.release();
+    }
     node.inputs.forEach((input, i) => {
       const g = inputGrads[i];
       if (g === null || g === undefined || !input.requiresGrad) return;

@@ -32,6 +32,13 @@ export interface CustomOpSpec<TAttrs, TSaved> {
   forward(inputs: readonly Tensor[], attrs: TAttrs): ForwardResult<TSaved>;
   /** ∂L/∂input for each input, shaped like that input; null for none. */
   backward(ctx: BackwardContext<TAttrs, TSaved>): readonly (Tensor | null)[];
+  /**
+   * Free what `forward` saved for the backward (and only that: never an input, an output or
+   * a tensor someone else holds). Called once the backward has run, unless it was asked to
+   * `retainGraph`; a second backward through the op then fails with GRAPH_FREED, as in PyTorch.
+   * Without it, saved buffers live as long as the outputs' scope.
+   */
+  release?(saved: TSaved | undefined, attrs: TAttrs): void;
 }
 
 export type CustomOp<TAttrs> = (inputs: readonly Tensor[], attrs: TAttrs) => Tensor[];
@@ -54,15 +61,21 @@ export function defineOp<TAttrs = Record<string, never>, TSaved = unknown>(
     const needsGrad = inputs.some((t) => t.requiresGrad);
     if (!isGradEnabled() || !needsGrad) return [...outputs];
     if (isCheckingFinite()) for (const output of outputs) checkForward(spec.name, inputs, output);
-    const node = new Node(spec.name, inputs, outputs, (grads) =>
-      spec.backward({
-        grads,
-        inputs,
-        outputs,
-        attrs,
-        saved,
-        needsGrad: (i) => inputs[i]?.requiresGrad ?? false,
-      }),
+    const release = spec.release;
+    const node = new Node(
+      spec.name,
+      inputs,
+      outputs,
+      (grads) =>
+        spec.backward({
+          grads,
+          inputs,
+          outputs,
+          attrs,
+          saved,
+          needsGrad: (i) => inputs[i]?.requiresGrad ?? false,
+        }),
+      release === undefined ? undefined : () => release.call(spec, saved, attrs),
     );
     attach(node);
     return [...outputs];

@@ -5,7 +5,8 @@ export type AutogradErrorCode =
   | "NOT_SCALAR"
   | "NON_FINITE"
   | "GRAD_SHAPE"
-  | "GRADCHECK";
+  | "GRADCHECK"
+  | "GRAPH_FREED";
 
 export class AutogradError extends Error {
   override readonly name = "AutogradError";

@@ -7,7 +7,7 @@
  */
 import "./tape.js";
 
-export { backward } from "./backward.js";
+export { type BackwardOptions, backward } from "./backward.js";
 export type { BackwardContext, CustomOp, CustomOpSpec, ForwardResult } from "./custom-op.js";
 export { defineOp } from "./custom-op.js";
 export type { AutogradErrorCode } from "./errors.js";

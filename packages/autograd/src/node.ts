@@ -9,11 +9,16 @@ import type { GradNode, Tensor } from "@recurrent/tensor";
 export type BackwardFn = (outputGrads: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
 
 export class Node implements GradNode {
+  /** Set once `release` has freed what the backward needs: a second backward through it fails. */
+  released = false;
+
   constructor(
     readonly op: string,
     readonly inputs: readonly Tensor[],
     readonly outputs: readonly Tensor[],
     readonly backward: BackwardFn,
+    /** Frees what only the backward needed (a custom op's saved buffers), as PyTorch does. */
+    readonly release?: () => void,
   ) {}
 }
 

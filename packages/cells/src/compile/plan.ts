@@ -3,6 +3,7 @@
  * per (cell, config, input size) and cached, or the reason it cannot be (the step path
  * then runs). `derivedPathStatus` is what `recurrent list` prints.
  */
+import { tidy } from "@recurrent/tensor";
 import type { Cell, CellContext, CellDefinition } from "../cell.js";
 import { type Fusion, fuseSums } from "./fuse.js";
 import { type Lowered, lower } from "./lower.js";
@@ -35,7 +36,9 @@ function build(
   let lowered: Lowered;
   let fusion: Fusion;
   try {
-    trace = traceStep(definition, config);
+    // The trace runs the step on placeholder tensors as large as the real parameters (float64):
+    // freed here, not at the end of whatever scope the first forward happens to run in.
+    trace = tidy(() => traceStep(definition, config));
     ({ lowered, fusion } = fuseSums(lower(trace)));
     for (const operand of lowered.operands) {
       const why = replayable(trace, operand.node);

@@ -19,7 +19,7 @@
  * forwards, last in reverse), so the previous and the next state of step t
  * are blocks at fixed distances and every address is affine in the step.
  */
-import { defineOp } from "@recurrent/autograd";
+import { type BackwardContext, defineOp } from "@recurrent/autograd";
 import {
   contiguous,
   empty,
@@ -34,6 +34,7 @@ import {
   slice,
   sum,
   type Tensor,
+  tidy,
   transpose,
   zeros,
 } from "@recurrent/tensor";
@@ -67,171 +68,205 @@ function hoist(x: Tensor, w: Tensor, p: Product): Tensor {
 
 const sequenceOp = defineOp<Attrs, Saved>({
   name: "DerivedSequence",
-  forward(inputs, { plan, mask, reverse }) {
-    const { lowered } = plan;
-    const parts = lowered.stateParts;
-    const x = inputs[0] as Tensor;
-    const state0 = parts.map((_, i) => contiguous(inputs[1 + i] as Tensor));
-    const operands = inputs.slice(1 + parts.length);
-    const [T, B] = x.shape as [number, number];
-    const dtype = (state0[0] ?? (operands[0] as Tensor)).dtype;
-    const { productInto, vectorInto } = plan.fusion;
-    const proj = lowered.hoisted.map((p) => hoist(x, operands[p.operand] as Tensor, p));
-    vectorInto.forEach((h, v) => {
-      if (h >= 0) addFoldedVector(proj[h] as Tensor, operands[v] as Tensor);
-    });
-    const states = parts.map((part, i) => {
-      const w = lowered.stateWidths[part] as number;
-      const ext = empty([(T + 1) * B, w], dtype);
-      kernel("copyInto")(state0[i] as Tensor, blockView(ext, initialBlock(T, reverse), B));
-      return ext;
-    });
-    const y = empty([T * B, lowered.outputWidth], dtype);
-    // A product folded into a projection accumulates into its rows.
-    const prods = lowered.products.map((p, g) => {
-      const h = productInto[g] as number;
-      return h >= 0 ? (proj[h] as Tensor) : empty([T * B, p.n], dtype);
-    });
-    const opnds = lowered.products.map((p) =>
-      lowered.slots[p.a]?.kind === "operand" ? empty([T * B, p.k], dtype) : null,
-    );
-    const x2d =
-      plan.readsX && x.dtype !== "int32"
-        ? reshape(contiguous(x), [T * B, x.shape[2] as number])
-        : null;
-    const vecs = lowered.vectors.map((v, i) => (v < 0 ? null : contiguous(operands[i] as Tensor)));
-    const m = mask === null ? null : contiguous(mask);
-    const acts = plan.programs.map((l) => empty([T * B, l?.savedWidth ?? 0], dtype));
-    const saved: Saved = { proj, states, prods, opnds, x2d, state0, vecs, mask: m, saved: acts };
-    runForward(plan, saved, operands as Tensor[], y, T, B, reverse);
-    // Projections and products the backward never reads as values (an LSTM's gates are read back
-    // from the saved activations) are freed now rather than held until the backward.
-    const read = valuesReadBackward(plan, m !== null);
-    proj.forEach((t, h) => {
-      if (!read.has(lowered.hoisted[h]?.out as number)) t.dispose();
-    });
-    prods.forEach((t, g) => {
-      if (!read.has(lowered.products[g]?.out as number) && productInto[g] === -1) t.dispose();
-    });
-    const finals = states.map((ext) =>
-      contiguous(blockView(ext, finalBlock(T, reverse), B) as Tensor),
-    );
-    const width = lowered.outputWidth;
-    return { outputs: [reshape(y, [T, B, width]), ...finals], saved };
-  },
-  backward({ grads, inputs, saved, attrs: { plan, reverse }, needsGrad }) {
+  // Each pass runs in a scope of its own: the views and partial sums it makes are freed when it
+  // returns, not when its caller's scope closes (the layer below would carry them otherwise).
+  forward: (inputs, attrs) => tidy(() => forward(inputs, attrs)),
+  backward: (ctx) => tidy(() => backward(ctx)),
+  // What the forward allocated for the backward; state0, vecs and mask may be the caller's own.
+  release(saved) {
     const s = saved as Saved;
-    const { lowered } = plan;
-    const parts = lowered.stateParts;
-    const x = inputs[0] as Tensor;
-    const operands = inputs.slice(1 + parts.length);
-    const [T, B] = x.shape as [number, number];
-    const dtype = (s.state0[0] ?? (operands[0] as Tensor)).dtype;
-    const dY = grads[0]
-      ? reshape(contiguous(grads[0]), [T * B, lowered.outputWidth])
-      : zeros([T * B, lowered.outputWidth], dtype);
-    const dProj = lowered.hoisted.map((p) => zeros([T * B, p.n], dtype));
-    const { productInto, vectorInto } = plan.fusion;
-    const dProds = lowered.products.map((p, g) => {
-      const h = productInto[g] as number;
-      return h >= 0 ? (dProj[h] as Tensor) : zeros([T * B, p.n], dtype);
-    });
-    const dOpnds = lowered.products.map((p) =>
-      lowered.slots[p.a]?.kind === "operand" ? empty([B, p.k], dtype) : null,
-    );
-    const dX2d = s.x2d === null ? null : zeros(s.x2d.shape, dtype);
-    // Per state part, the gradients of every block of `states`; the final state's come in.
-    const dStates = parts.map((part, i) => {
-      const w = lowered.stateWidths[part] as number;
-      const d = zeros([(T + 1) * B, w], dtype);
-      const g = grads[1 + i];
-      if (g) kernel("copyInto")(reshape(g, [B, w]), blockView(d, finalBlock(T, reverse), B));
-      return d;
-    });
-    const vecGrads = s.vecs.map((v) => (v === null ? null : zeros(v.shape, dtype)));
-    runBackward(
-      plan,
-      s,
-      operands as Tensor[],
-      { dY, dProj, dProds, dOpnds, dX2d, dStates, vecGrads },
-      T,
-      B,
-      reverse,
-    );
-    const dState0 = dStates.map((d) =>
-      contiguous(blockView(d, initialBlock(T, reverse), B) as Tensor),
-    );
-
-    // Weight and input gradients as large GEMMs over all steps.
-    const opGrads: (Tensor | null)[] = operands.map(() => null);
-    const addTo = (i: number, g: Tensor) => {
-      const old = opGrads[i];
-      opGrads[i] = old === null || old === undefined ? g : addTensors(old, g);
-    };
-    let dx: Tensor | null = null;
-    const ids = x.dtype === "int32";
-    lowered.hoisted.forEach((p, k) => {
-      const dp = dProj[k] as Tensor;
-      const w = operands[p.operand] as Tensor;
-      const [N, I] = [p.n, p.k];
-      if (needsGrad(1 + parts.length + p.operand)) {
-        if (ids) {
-          const byId = scatterAdd(dp, reshape(x, [x.size]), 0, [I, N]); // Σ rows of dP per id
-          addTo(p.operand, p.transposeB ? contiguous(transpose(byId)) : byId);
-        } else {
-          const x2 = reshape(contiguous(x), [T * B, I]);
-          // out = X·Wᵀ: dW = dPᵀ·X;  out = X·W: dW = Xᵀ·dP
-          addTo(
-            p.operand,
-            p.transposeB
-              ? matMul(dp, x2, { transposeA: true })
-              : matMul(x2, dp, { transposeA: true }),
-          );
-        }
-      }
-      if (!ids && needsGrad(0)) {
-        const g = matMul(dp, w, { transposeB: !p.transposeB }); // dX = dP·op(W)ᵀ
-        dx = dx === null ? g : addTensors(dx, g);
-      }
-    });
-    if (dX2d !== null && needsGrad(0)) dx = dx === null ? dX2d : addTensors(dx, dX2d);
-    lowered.products.forEach((p, g) => {
-      if (!needsGrad(1 + parts.length + p.operand)) return;
-      const slotA = lowered.slots[p.a];
-      let a: Tensor;
-      if (slotA?.kind === "operand") a = s.opnds[g] as Tensor;
-      else {
-        const i = parts.indexOf(slotA?.key as string);
-        a = previousStates(s.states[i] as Tensor, T, B, reverse);
-      }
-      const dp = dProds[g] as Tensor;
-      addTo(
-        p.operand,
-        p.transposeB ? matMul(dp, a, { transposeA: true }) : matMul(a, dp, { transposeA: true }),
-      );
-    });
-    vectorInto.forEach((h, v) => {
-      // proj += b on every row  ⇒  ∂L/∂b = Σ_rows ∂L/∂proj
-      if (h >= 0 && needsGrad(1 + parts.length + v)) {
-        addTo(v, reshape(sum(dProj[h] as Tensor, 0), (operands[v] as Tensor).shape));
-      }
-    });
-    vecGrads.forEach((v, i) => {
-      if (v !== null && needsGrad(1 + parts.length + i))
-        addTo(i, reshape(v, (operands[i] as Tensor).shape));
-    });
-    const dxOut = dx === null || ids ? null : reshape(dx as Tensor, x.shape);
-    return [
-      needsGrad(0) ? dxOut : null,
-      ...parts.map((_, i) => (needsGrad(1 + i) ? (dState0[i] as Tensor) : null)),
-      ...operands.map((_, i) => (needsGrad(1 + parts.length + i) ? (opGrads[i] ?? null) : null)),
-    ];
+    for (const t of [...s.proj, ...s.states, ...s.prods, ...s.saved]) t.dispose();
+    for (const t of s.opnds) t?.dispose();
+    s.x2d?.dispose();
   },
 });
 
-function addTensors(a: Tensor, b: Tensor): Tensor {
+function forward(
+  inputs: readonly Tensor[],
+  { plan, mask, reverse }: Attrs,
+): { outputs: Tensor[]; saved: Saved } {
+  const { lowered } = plan;
+  const parts = lowered.stateParts;
+  const x = inputs[0] as Tensor;
+  const state0 = parts.map((_, i) => contiguous(inputs[1 + i] as Tensor));
+  const operands = inputs.slice(1 + parts.length);
+  const [T, B] = x.shape as [number, number];
+  const dtype = (state0[0] ?? (operands[0] as Tensor)).dtype;
+  const { productInto, vectorInto } = plan.fusion;
+  const proj = lowered.hoisted.map((p) => hoist(x, operands[p.operand] as Tensor, p));
+  vectorInto.forEach((h, v) => {
+    if (h >= 0) addFoldedVector(proj[h] as Tensor, operands[v] as Tensor);
+  });
+  const states = parts.map((part, i) => {
+    const w = lowered.stateWidths[part] as number;
+    const ext = empty([(T + 1) * B, w], dtype);
+    kernel("copyInto")(state0[i] as Tensor, blockView(ext, initialBlock(T, reverse), B));
+    return ext;
+  });
+  const y = empty([T * B, lowered.outputWidth], dtype);
+  // A product folded into a projection accumulates into its rows.
+  const prods = lowered.products.map((p, g) => {
+    const h = productInto[g] as number;
+    return h >= 0 ? (proj[h] as Tensor) : empty([T * B, p.n], dtype);
+  });
+  const opnds = lowered.products.map((p) =>
+    lowered.slots[p.a]?.kind === "operand" ? empty([T * B, p.k], dtype) : null,
+  );
+  const x2d =
+    plan.readsX && x.dtype !== "int32"
+      ? reshape(contiguous(x), [T * B, x.shape[2] as number])
+      : null;
+  const vecs = lowered.vectors.map((v, i) => (v < 0 ? null : contiguous(operands[i] as Tensor)));
+  const m = mask === null ? null : contiguous(mask);
+  const acts = plan.programs.map((l) => empty([T * B, l?.savedWidth ?? 0], dtype));
+  const saved: Saved = { proj, states, prods, opnds, x2d, state0, vecs, mask: m, saved: acts };
+  runForward(plan, saved, operands as Tensor[], y, T, B, reverse);
+  // Projections and products the backward never reads as values (an LSTM's gates are read back
+  // from the saved activations) are freed now rather than held until the backward.
+  const read = valuesReadBackward(plan, m !== null);
+  proj.forEach((t, h) => {
+    if (!read.has(lowered.hoisted[h]?.out as number)) t.dispose();
+  });
+  prods.forEach((t, g) => {
+    if (!read.has(lowered.products[g]?.out as number) && productInto[g] === -1) t.dispose();
+  });
+  const finals = states.map((ext) => copyOfBlock(ext, finalBlock(T, reverse), B));
+  const width = lowered.outputWidth;
+  return { outputs: [reshape(y, [T, B, width]), ...finals], saved };
+}
+
+function backward({
+  grads,
+  inputs,
+  saved,
+  attrs: { plan, reverse },
+  needsGrad,
+}: BackwardContext<Attrs, Saved>): (Tensor | null)[] {
+  const s = saved as Saved;
+  const { lowered } = plan;
+  const parts = lowered.stateParts;
+  const x = inputs[0] as Tensor;
+  const operands = inputs.slice(1 + parts.length);
+  const [T, B] = x.shape as [number, number];
+  const dtype = (s.state0[0] ?? (operands[0] as Tensor)).dtype;
+  const dY = grads[0]
+    ? reshape(contiguous(grads[0]), [T * B, lowered.outputWidth])
+    : zeros([T * B, lowered.outputWidth], dtype);
+  const dProj = lowered.hoisted.map((p) => zeros([T * B, p.n], dtype));
+  const { productInto, vectorInto } = plan.fusion;
+  const dProds = lowered.products.map((p, g) => {
+    const h = productInto[g] as number;
+    return h >= 0 ? (dProj[h] as Tensor) : zeros([T * B, p.n], dtype);
+  });
+  const dOpnds = lowered.products.map((p) =>
+    lowered.slots[p.a]?.kind === "operand" ? empty([B, p.k], dtype) : null,
+  );
+  const dX2d = s.x2d === null ? null : zeros(s.x2d.shape, dtype);
+  // Per state part, the gradients of every block of `states`; the final state's come in.
+  const dStates = parts.map((part, i) => {
+    const w = lowered.stateWidths[part] as number;
+    const d = zeros([(T + 1) * B, w], dtype);
+    const g = grads[1 + i];
+    if (g) kernel("copyInto")(reshape(g, [B, w]), blockView(d, finalBlock(T, reverse), B));
+    return d;
+  });
+  const vecGrads = s.vecs.map((v) => (v === null ? null : zeros(v.shape, dtype)));
+  runBackward(
+    plan,
+    s,
+    operands as Tensor[],
+    { dY, dProj, dProds, dOpnds, dX2d, dStates, vecGrads },
+    T,
+    B,
+    reverse,
+  );
+  const dState0 = dStates.map((d) => copyOfBlock(d, initialBlock(T, reverse), B));
+  // Freed as soon as they are read: the layer below runs its backward while this op's
+  // caller scope is still open, so holding them would add to that layer's peak.
+  for (const d of dStates) d.dispose();
+  for (const d of dOpnds) d?.dispose();
+
+  // Weight and input gradients as large GEMMs over all steps.
+  const opGrads: (Tensor | null)[] = operands.map(() => null);
+  const addTo = (i: number, g: Tensor) => {
+    const old = opGrads[i];
+    opGrads[i] = old === null || old === undefined ? g : addTensors(old, g, true);
+  };
+  let dx: Tensor | null = null;
+  const ids = x.dtype === "int32";
+  lowered.hoisted.forEach((p, k) => {
+    const dp = dProj[k] as Tensor;
+    const w = operands[p.operand] as Tensor;
+    const [N, I] = [p.n, p.k];
+    if (needsGrad(1 + parts.length + p.operand)) {
+      if (ids) {
+        const byId = scatterAdd(dp, reshape(x, [x.size]), 0, [I, N]); // Σ rows of dP per id
+        if (p.transposeB) {
+          addTo(p.operand, contiguous(transpose(byId)));
+          byId.dispose();
+        } else addTo(p.operand, byId);
+      } else {
+        const x2 = reshape(contiguous(x), [T * B, I]);
+        // out = X·Wᵀ: dW = dPᵀ·X;  out = X·W: dW = Xᵀ·dP
+        addTo(
+          p.operand,
+          p.transposeB
+            ? matMul(dp, x2, { transposeA: true })
+            : matMul(x2, dp, { transposeA: true }),
+        );
+      }
+    }
+    if (!ids && needsGrad(0)) {
+      const g = matMul(dp, w, { transposeB: !p.transposeB }); // dX = dP·op(W)ᵀ
+      dx = dx === null ? g : addTensors(dx, g, true);
+    }
+  });
+  if (dX2d !== null && needsGrad(0)) dx = dx === null ? dX2d : addTensors(dx, dX2d, true);
+  else dX2d?.dispose();
+  lowered.products.forEach((p, g) => {
+    if (!needsGrad(1 + parts.length + p.operand)) return;
+    const slotA = lowered.slots[p.a];
+    let a: Tensor;
+    if (slotA?.kind === "operand") a = s.opnds[g] as Tensor;
+    else {
+      const i = parts.indexOf(slotA?.key as string);
+      a = previousStates(s.states[i] as Tensor, T, B, reverse);
+    }
+    const dp = dProds[g] as Tensor;
+    addTo(
+      p.operand,
+      p.transposeB ? matMul(dp, a, { transposeA: true }) : matMul(a, dp, { transposeA: true }),
+    );
+  });
+  vectorInto.forEach((h, v) => {
+    // proj += b on every row  ⇒  ∂L/∂b = Σ_rows ∂L/∂proj
+    if (h >= 0 && needsGrad(1 + parts.length + v)) {
+      addTo(v, reshape(sum(dProj[h] as Tensor, 0), (operands[v] as Tensor).shape));
+    }
+  });
+  vecGrads.forEach((v, i) => {
+    if (v !== null && needsGrad(1 + parts.length + i))
+      addTo(i, reshape(v, (operands[i] as Tensor).shape));
+    v?.dispose(); // the reshaped view, if any, keeps the storage
+  });
+  for (const d of new Set([...dProj, ...dProds])) d.dispose();
+  if (dY !== grads[0]) dY.dispose();
+  const dxOut = dx === null || ids ? null : reshape(dx as Tensor, x.shape);
+  return [
+    needsGrad(0) ? dxOut : null,
+    ...parts.map((_, i) => (needsGrad(1 + i) ? (dState0[i] as Tensor) : null)),
+    ...operands.map((_, i) => (needsGrad(1 + parts.length + i) ? (opGrads[i] ?? null) : null)),
+  ];
+}
+
+/** a + b in a new tensor; `consume` frees a and b, partial sums no one else holds. */
+function addTensors(a: Tensor, b: Tensor, consume = false): Tensor {
   const out = empty(a.shape, a.dtype);
   kernel("binary")("add", a, b, a.shape, out.storage);
+  if (consume) {
+    a.dispose();
+    b.dispose();
+  }
   return out;
 }
 
@@ -243,6 +278,15 @@ const finalBlock = (T: number, reverse: boolean) => (reverse ? 0 : T);
 /** Row block `block` ([B, w]) of a [(T + 1)·B, w] buffer. */
 function blockView(ext: Tensor, block: number, B: number): Tensor {
   return slice(ext, [block * B], [(block + 1) * B]);
+}
+
+/** A copy of row block `block`: a view would hold the whole buffer for as long as it lives. */
+function copyOfBlock(ext: Tensor, block: number, B: number): Tensor {
+  const out = empty([B, ext.shape[1] as number], ext.dtype);
+  const view = blockView(ext, block, B);
+  kernel("copyInto")(view, out);
+  view.dispose();
+  return out;
 }
 
 /** [T·B, w]: row block t holds the state step t started from (a slice of `states`, no copy). */
