@@ -238,10 +238,16 @@ function backward({
       p.transposeB ? matMul(dp, a, { transposeA: true }) : matMul(a, dp, { transposeA: true }),
     );
   });
+  const columnSums = new Map<number, Tensor>(); // b_ih and b_hh fold into one projection
   vectorInto.forEach((h, v) => {
     // proj += b on every row  ⇒  ∂L/∂b = Σ_rows ∂L/∂proj
     if (h >= 0 && needsGrad(1 + parts.length + v)) {
-      addTo(v, reshape(sum(dProj[h] as Tensor, 0), (operands[v] as Tensor).shape));
+      let total = columnSums.get(h);
+      if (total === undefined) {
+        total = sum(dProj[h] as Tensor, 0);
+        columnSums.set(h, total);
+      }
+      addTo(v, reshape(total, (operands[v] as Tensor).shape));
     }
   });
   vecGrads.forEach((v, i) => {

@@ -18,11 +18,16 @@ export function gather(x: View, indices: View, axis: number, out: Storage): void
     const dst = out.array;
     const idx = indices.storage.array;
     const count = sizeOf(indices.shape);
-    let w = 0;
+    // Storages in one memory (wasm's): copyWithin on one view of it, no subarray per row.
+    const same = src.buffer === dst.buffer;
+    const all = same ? new (src.constructor as Float32ArrayConstructor)(src.buffer) : null;
+    const srcAt = same ? src.byteOffset / src.BYTES_PER_ELEMENT : 0;
+    let w = same ? dst.byteOffset / dst.BYTES_PER_ELEMENT : 0;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < count; j++) {
         const from = x.offset + (o * extent + (idx[indices.offset + j] as number)) * inner;
-        (dst as Float32Array).set((src as Float32Array).subarray(from, from + inner), w);
+        if (all !== null) all.copyWithin(w, srcAt + from, srcAt + from + inner);
+        else (dst as Float32Array).set((src as Float32Array).subarray(from, from + inner), w);
         w += inner;
       }
     }
