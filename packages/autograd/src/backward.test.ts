@@ -172,6 +172,14 @@ describe("custom ops that free what they saved", () => {
     );
   });
 
+  it("frees them at once when nothing is recorded (under noGrad)", () => {
+    const log: string[] = [];
+    const x = leaf([3]);
+    const [y] = noGrad(() => squareOp(log)([x], {}));
+    expect(y?.item()).toBe(9);
+    expect(log).toEqual(["release"]);
+  });
+
   it("keeps them under retainGraph, so the same graph can be differentiated twice", () => {
     const log: string[] = [];
     const x = leaf([3]);

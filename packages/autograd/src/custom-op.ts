@@ -35,8 +35,9 @@ export interface CustomOpSpec<TAttrs, TSaved> {
   /**
    * Free what `forward` saved for the backward (and only that: never an input, an output or
    * a tensor someone else holds). Called once the backward has run, unless it was asked to
-   * `retainGraph`; a second backward through the op then fails with GRAPH_FREED, as in PyTorch.
-   * Without it, saved buffers live as long as the outputs' scope.
+   * `retainGraph` (a second backward through the op then fails with GRAPH_FREED, as in
+   * PyTorch), and at once when nothing is recorded (under noGrad, or no input needs a
+   * gradient). Without it, saved buffers live as long as the outputs' scope.
    */
   release?(saved: TSaved | undefined, attrs: TAttrs): void;
 }
@@ -59,7 +60,10 @@ export function defineOp<TAttrs = Record<string, never>, TSaved = unknown>(
   return (inputs, attrs) => {
     const { outputs, saved } = noGrad(() => spec.forward(inputs, attrs));
     const needsGrad = inputs.some((t) => t.requiresGrad);
-    if (!isGradEnabled() || !needsGrad) return [...outputs];
+    if (!isGradEnabled() || !needsGrad) {
+      spec.release?.(saved, attrs); // no backward will ever read it
+      return [...outputs];
+    }
     if (isCheckingFinite()) for (const output of outputs) checkForward(spec.name, inputs, output);
     const release = spec.release;
     const node = new Node(

@@ -181,8 +181,7 @@ function backward({
     reverse,
   );
   const dState0 = dStates.map((d) => copyOfBlock(d, initialBlock(T, reverse), B));
-  // Freed as soon as they are read: the layer below runs its backward while this op's
-  // caller scope is still open, so holding them would add to that layer's peak.
+  // Freed now rather than when this pass's scope closes: the weight gradients below are large.
   for (const d of dStates) d.dispose();
   for (const d of dOpnds) d?.dispose();
 
@@ -201,10 +200,7 @@ function backward({
     if (needsGrad(1 + parts.length + p.operand)) {
       if (ids) {
         const byId = scatterAdd(dp, reshape(x, [x.size]), 0, [I, N]); // Σ rows of dP per id
-        if (p.transposeB) {
-          addTo(p.operand, contiguous(transpose(byId)));
-          byId.dispose();
-        } else addTo(p.operand, byId);
+        addTo(p.operand, p.transposeB ? contiguous(transpose(byId)) : byId);
       } else {
         const x2 = reshape(contiguous(x), [T * B, I]);
         // out = X·Wᵀ: dW = dPᵀ·X;  out = X·W: dW = Xᵀ·dP
@@ -222,7 +218,6 @@ function backward({
     }
   });
   if (dX2d !== null && needsGrad(0)) dx = dx === null ? dX2d : addTensors(dx, dX2d, true);
-  else dX2d?.dispose();
   lowered.products.forEach((p, g) => {
     if (!needsGrad(1 + parts.length + p.operand)) return;
     const slotA = lowered.slots[p.a];
@@ -253,10 +248,7 @@ function backward({
   vecGrads.forEach((v, i) => {
     if (v !== null && needsGrad(1 + parts.length + i))
       addTo(i, reshape(v, (operands[i] as Tensor).shape));
-    v?.dispose(); // the reshaped view, if any, keeps the storage
   });
-  for (const d of new Set([...dProj, ...dProds])) d.dispose();
-  if (dY !== grads[0]) dY.dispose();
   const dxOut = dx === null || ids ? null : reshape(dx as Tensor, x.shape);
   return [
     needsGrad(0) ? dxOut : null,
