@@ -2,7 +2,7 @@
 // One concept per file; all pointers are byte offsets into the imported `env.memory`,
 // which JS creates and owns (the kernels never allocate or grow it).
 
-export { heapBase } from "./memory";
+export { heapBase, zeroBytes } from "./memory";
 export { sgemm, sgemmWorkBytes, sgemmPackedB, packWholeB, packedBBytes } from "./gemm";
 export { dgemm, dgemmWorkBytes } from "./dgemm";
 export {

@@ -99,7 +99,11 @@ export function creationSuite(backend: string): void {
         const junk = full([64], 123);
         junk.dispose();
         expect(values(zeros([64])).every((v) => v === 0)).toBe(true);
+        full([33], -5.5, "float64").dispose();
+        expect(values(zeros([33], "float64")).every((v) => v === 0)).toBe(true);
       }
+      // −0 is a value of its own, not a zero fill.
+      expect(values(full([3], -0)).every((v) => Object.is(v, -0))).toBe(true);
     });
 
     it("arange: stop only, start/stop/step, negative and fractional steps", () => {

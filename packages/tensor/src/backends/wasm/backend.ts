@@ -98,6 +98,7 @@ export class WasmBackend implements Backend {
     this.wasm = instantiateKernels(this.linearMemory, options.module);
     this.allocator = new LinearAllocator(this.linearMemory, this.wasm.heapBase);
     this.kernels = {
+      fill: (out, value) => this.fill(out, value),
       matMul: (a, b, spec, out) => this.matMul(a, b, spec, out),
       gemm: (a, b, out, spec) => this.gemm(a, b, out, spec),
       rowProgram: rowProgramKernel(this),
@@ -347,6 +348,16 @@ export class WasmBackend implements Backend {
     if (bStoredAsNByK) this.wasm.sgemv(0, n, k, alpha, pb, lb.ld, pa, beta, pc);
     else this.wasm.sgemv(1, k, n, alpha, pb, lb.ld, pa, beta, pc);
     return true;
+  }
+
+  /** Zeros (the gradient buffers of every step) in wasm; any other value on the js side. */
+  private fill(out: Storage, value: number): void {
+    const p = this.address(out);
+    if (p === null || !Object.is(value, 0)) {
+      jsKernels.fill(out, value);
+      return;
+    }
+    this.wasm.zeroBytes(p, out.length * bytesPerElement[out.dtype]);
   }
 
   private unary(op: UnaryOp, x: View, out: Storage): void {

@@ -280,3 +280,20 @@ describe("reductions", () => {
     }
   });
 });
+
+describe("zeroBytes", () => {
+  it("zeroes exactly the bytes asked for, at any offset, and nothing around them", () => {
+    for (const [count, skew] of [
+      [1, 0],
+      [7, 1],
+      [1000, 3],
+      [65536, 0],
+    ] as const) {
+      const block = f32Array(randomValues(count + 2, count, 1, 2), skew);
+      kernels.zeroBytes(block.ptr + 4, count * 4);
+      expect(block.view[0]).not.toBe(0);
+      expect(block.view[count + 1]).not.toBe(0);
+      expect(block.view.subarray(1, count + 1).every((v) => Object.is(v, 0))).toBe(true);
+    }
+  });
+});
