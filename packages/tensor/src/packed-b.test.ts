@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { getBackend, kernel, listBackends, setBackend, type View } from "./backend.js";
 import { TensorError } from "./errors.js";
-import { seeded } from "./testing/reference.js";
+import { seededFloat32 } from "./testing/reference.js";
 
 const initial = getBackend().name;
 afterAll(() => {
@@ -13,10 +13,9 @@ afterAll(() => {
 });
 const backends = ["js", "wasm"].filter((name) => listBackends().includes(name));
 
-/** Test data from the suites' shared seeded source (testing/reference.ts), as float32. */
-function random(count: number, seed: number, low = -1, high = 1): Float32Array {
-  return Float32Array.from(seeded(seed, count, low, high));
-}
+/** Test data from the suites' shared seeded source, as float32. */
+const random = (count: number, seed: number, low = -1, high = 1) =>
+  seededFloat32(seed, count, low, high);
 
 /** A row-major [rows, cols] view (row stride `ld` ≥ cols) filled with `values` (or zeros). */
 function matrix(rows: number, cols: number, seed: number, ld = cols): View {

@@ -9,7 +9,7 @@ import { TensorError } from "./errors.js";
 import type { Recurrence } from "./recurrence.js";
 import { RowOp } from "./row-program.js";
 import type { Storage } from "./storage.js";
-import { seeded } from "./testing/reference.js";
+import { seededFloat32 } from "./testing/reference.js";
 
 const initial = getBackend().name;
 afterAll(() => {
@@ -17,10 +17,9 @@ afterAll(() => {
 });
 const backends = ["js", "wasm"].filter((name) => listBackends().includes(name));
 
-/** Test data from the suites' shared seeded source (testing/reference.ts), as float32. */
-function random(count: number, seed: number, low = -1, high = 1): Float32Array {
-  return Float32Array.from(seeded(seed, count, low, high));
-}
+/** Test data from the suites' shared seeded source, as float32. */
+const random = (count: number, seed: number, low = -1, high = 1) =>
+  seededFloat32(seed, count, low, high);
 
 function storage(values: ArrayLike<number>): Storage {
   const s = getBackend().alloc("float32", Math.max(values.length, 1));

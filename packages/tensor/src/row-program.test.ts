@@ -8,7 +8,7 @@ import { getBackend, kernel, listBackends, setBackend } from "./backend.js";
 import { TensorError } from "./errors.js";
 import { RowOp, type RowProgram } from "./row-program.js";
 import type { Storage } from "./storage.js";
-import { seeded } from "./testing/reference.js";
+import { seededFloat32 } from "./testing/reference.js";
 
 const initial = getBackend().name;
 afterAll(() => {
@@ -34,10 +34,9 @@ function storage(values: ArrayLike<number>): Storage {
   return s;
 }
 
-/** Test data from the suites' shared seeded source (testing/reference.ts), as float32. */
-function random(count: number, seed: number, low = -3, high = 3): Float32Array {
-  return Float32Array.from(seeded(seed, count, low, high));
-}
+/** Test data from the suites' shared seeded source, as float32 (in [-3, 3) unless told). */
+const random = (count: number, seed: number, low = -3, high = 3) =>
+  seededFloat32(seed, count, low, high);
 
 function run(p: RowProgram, operands: Storage[], layout: number[], rows: number, width: number) {
   kernel("rowProgram")(p, operands, Int32Array.from(layout), rows, width);

@@ -210,6 +210,11 @@ export function seeded(seed: number, count: number, low = -1, high = 1): number[
   return Array.from({ length: count }, () => Math.fround(low + (high - low) * next()));
 }
 
+/** `seeded` as a Float32Array (the values are float32 already), for kernels' raw storages. */
+export function seededFloat32(seed: number, count: number, low = -1, high = 1): Float32Array {
+  return Float32Array.from(seeded(seed, count, low, high));
+}
+
 /** Seeded integers in [low, high). */
 export function seededInts(seed: number, count: number, low: number, high: number): number[] {
   return seeded(seed, count, 0, 1).map(
